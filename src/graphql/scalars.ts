@@ -1,0 +1,88 @@
+// Scalars shared by every module. Decimal travels as a string (never a float); Date is an ISO
+// calendar day; DateTime is ISO 8601 with an explicit offset, so no instant is ambiguous.
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { DateTime } from 'luxon';
+import { builder } from './builder';
+import { Decimal, parseDecimalText } from '../shared/money';
+import { isCurrencyCode } from '../shared/currency';
+
+function stringLiteral(node: ValueNode, scalar: string): string {
+  if (node.kind !== Kind.STRING) throw new GraphQLError(`${scalar} must be given as a string`);
+  return node.value;
+}
+
+function parseDecimal(value: unknown): Decimal {
+  if (typeof value !== 'string') {
+    throw new GraphQLError('Decimal must be sent as a string such as "1234.50", never as a JSON number');
+  }
+  const parsed = parseDecimalText(value);
+  if (!parsed.ok) throw new GraphQLError(`Decimal ${parsed.reason}`);
+  return parsed.value;
+}
+
+builder.scalarType('Decimal', {
+  description:
+    'An exact decimal number as a string ("200000.00", "0.02"). Plain digits only: no exponent, NaN or Infinity; at most 18 integer digits and 6 decimal places (money fields allow 2).',
+  serialize: (value) => {
+    const decimal = value instanceof Decimal ? value : new Decimal(String(value));
+    return decimal.toFixed();
+  },
+  parseValue: parseDecimal,
+  parseLiteral: (node) => parseDecimal(stringLiteral(node, 'Decimal')),
+});
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+function parseDate(value: unknown): string {
+  if (typeof value !== 'string' || !ISO_DATE.test(value) || !DateTime.fromISO(value).isValid) {
+    throw new GraphQLError('Date must be a calendar day as YYYY-MM-DD, such as "2026-03-31"');
+  }
+  return value;
+}
+
+builder.scalarType('Date', {
+  description: 'A calendar day, ISO 8601 (YYYY-MM-DD), read in the fiscal time zone where it matters.',
+  serialize: (value) => parseDate(value),
+  parseValue: parseDate,
+  parseLiteral: (node) => parseDate(stringLiteral(node, 'Date')),
+});
+
+const EXPLICIT_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/;
+function parseDateTime(value: unknown): DateTime {
+  if (typeof value !== 'string' || !EXPLICIT_OFFSET.test(value)) {
+    throw new GraphQLError('DateTime must be ISO 8601 with an offset, such as "2026-03-31T09:00:00+08:00"');
+  }
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  if (!parsed.isValid) throw new GraphQLError(`DateTime ${JSON.stringify(value)} is not a valid instant`);
+  return parsed;
+}
+
+builder.scalarType('DateTime', {
+  description: 'An instant, ISO 8601 with an explicit offset. Output is UTC ("2026-03-31T01:00:00.000Z").',
+  serialize: (value) => {
+    const instant = value instanceof Date ? DateTime.fromJSDate(value) : (value as DateTime);
+    return instant.toUTC().toISO()!;
+  },
+  parseValue: parseDateTime,
+  parseLiteral: (node) => parseDateTime(stringLiteral(node, 'DateTime')),
+});
+
+function parseCurrency(value: unknown): string {
+  if (typeof value !== 'string' || !isCurrencyCode(value)) {
+    throw new GraphQLError('Currency must be an ISO 4217 code in upper case, such as "CNY"');
+  }
+  return value;
+}
+
+builder.scalarType('Currency', {
+  description:
+    'An ISO 4217 currency code ("CNY", "USD"). Amounts of one currency are never added to another.',
+  serialize: (value) => String(value),
+  parseValue: parseCurrency,
+  parseLiteral: (node) => parseCurrency(stringLiteral(node, 'Currency')),
+});
+
+builder.scalarType('JSON', {
+  description: 'A JSON value (used for audit before/after snapshots).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});

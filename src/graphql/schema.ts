@@ -1,0 +1,9 @@
+// Builds the executable schema: scalars and errors first, then every module's types and fields.
+import { builder } from './builder';
+import './scalars';
+import './errors';
+import '../modules/users/graphql';
+import '../modules/audit/graphql';
+import '../modules/calendar/graphql';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,79 @@
+// graphql-yoga on top of the Pothos schema: builds the request context (who is asking), refuses
+// anonymous operations with 401, and masks unexpected errors (logged with the request id).
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+import { schema } from './schema';
+import type { RequestContext, Services } from './context';
+import { authenticate } from '../modules/users/service';
+import { bearerToken } from '../modules/users/tokens';
+import { AuthenticationError } from '../shared/errors';
+
+type ServerContext = { req: IncomingMessage & { id?: unknown } };
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** True when the chosen operation asks only for __schema, __type or __typename (GraphiQL's schema fetch). */
+export function isIntrospectionOnly(document: DocumentNode, operationName?: string | null): boolean {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  if (!operation || operation.operation !== 'query') return false;
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'),
+  );
+}
+
+function useRequireAuthentication(): Plugin<RequestContext> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      if (args.contextValue.actor) return;
+      if (isIntrospectionOnly(args.document, args.operationName)) return;
+      setResultAndStopExecution({
+        errors: [
+          unauthenticated('Authentication required: send the header "Authorization: Bearer <API token>"'),
+        ],
+      });
+    },
+  };
+}
+
+export function createGraphQLServer(services: Services): YogaServerInstance<ServerContext, RequestContext> {
+  return createYoga<ServerContext, RequestContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: services.config.graphiql
+      ? { title: 'Service ledger', headers: '{"Authorization": "Bearer demo_admin_token"}' }
+      : false,
+    landingPage: false,
+    logging: false,
+    plugins: [useRequireAuthentication()],
+    context: async ({ req, request }) => {
+      const requestId = String(req.id ?? crypto.randomUUID());
+      let token: string | null;
+      try {
+        token = bearerToken(request.headers.get('authorization'));
+      } catch (error) {
+        throw unauthenticated((error as Error).message);
+      }
+      const actor =
+        token === null ? null : await authenticate(services.db, services.config.tokenHashKey, token);
+      if (token !== null && actor === null) throw unauthenticated('The API token is unknown or revoked');
+      return { ...services, requestId, actor };
+    },
+    maskedErrors: {
+      maskError: (error, message) => {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        // GraphQL errors (validation, auth, bad input) are meant for the client as they are.
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+        if (original instanceof AuthenticationError) return unauthenticated(original.message);
+        const path = error instanceof GraphQLError ? error.path : undefined;
+        services.logger.error({ err: original, path }, 'unexpected error in GraphQL request');
+        return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      },
+    },
+  });
+}

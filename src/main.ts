@@ -1,0 +1,108 @@
+// Process entry: configuration → database (embedded unless DATABASE_URL) → migrations → demo
+// data → HTTP server. SIGTERM/SIGINT stop accepting, let in-flight requests finish, then close
+// the pool and the embedded database. Start-up failures exit non-zero with one clear line.
+import http from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { openDatabase, DatabaseUnavailableError, type OpenDatabase } from './db/open';
+import { migrateToLatest } from './db/migrate';
+import { createApp } from './app';
+import { DEMO_USERS, databaseIsEmpty, seedDemo } from '../seeds/demo';
+
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(exitCode);
+}
+
+function listen(server: http.Server, config: Config): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let database: OpenDatabase;
+  try {
+    database = await openDatabase(config, logger);
+  } catch (error) {
+    fail(
+      error instanceof DatabaseUnavailableError || error instanceof Error ? error.message : String(error),
+      1,
+    );
+  }
+  const { db } = database;
+
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  let demo = false;
+  if (config.demoSeed) {
+    if (await databaseIsEmpty(db)) {
+      await seedDemo(db, { tokenHashKey: config.tokenHashKey });
+      logger.info('demo data loaded');
+    }
+    demo = true;
+  }
+
+  const app = createApp({ db, config, logger, fiscalCalendar: config.fiscal });
+  const server = http.createServer(app);
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(
+      code === 'EADDRINUSE'
+        ? `Port ${config.port} on ${config.host} is already in use: stop the other process or set PORT`
+        : `Cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
+      1,
+    );
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const lines = [`Service ledger listening on http://localhost:${port}`];
+  if (config.graphiql) lines.push(`GraphiQL: http://localhost:${port}/graphql`);
+  if (demo) {
+    lines.push('Demo API tokens (send as "Authorization: Bearer <token>"):');
+    for (const user of DEMO_USERS)
+      lines.push(`  ${user.roles.join(',').padEnd(13)} ${user.name.padEnd(26)} ${user.token}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const forceTimer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+    forceTimer.unref();
+    server.close(async () => {
+      clearTimeout(forceTimer);
+      await database
+        .close()
+        .catch((error) => logger.error({ err: error }, 'error while closing the database'));
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Fatal: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

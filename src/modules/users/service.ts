@@ -1,0 +1,96 @@
+// Use cases for users and API tokens. Each authorises, validates, runs in one transaction and
+// writes its audit record in that transaction. Token plaintext leaves only in the return value.
+import type { Database } from '../../db/knex';
+import { inTransaction } from '../../db/transaction';
+import type { UseCaseContext } from '../../graphql/context';
+import type { Actor } from '../../shared/auth';
+import { hasRole } from '../../shared/auth';
+import { ConflictError, ForbiddenActionError, NotFoundError } from '../../shared/errors';
+import { recordAudit } from '../audit/repository';
+import * as repository from './repository';
+import type { ApiToken, User } from './repository';
+import { validateNewUser, validateTokenLabel } from './rules';
+import { generateToken, hashesEqual, hashToken } from './tokens';
+import { requireId } from '../../shared/ids';
+
+function requireAdmin(context: UseCaseContext): Actor {
+  if (!context.actor || !hasRole(context.actor, 'ADMIN')) {
+    throw new ForbiddenActionError('only an ADMIN may manage users and tokens');
+  }
+  return context.actor;
+}
+
+export async function createUser(
+  context: UseCaseContext,
+  input: { name: string; email: string; roles: readonly string[] },
+): Promise<User> {
+  requireAdmin(context);
+  const user = validateNewUser(input);
+  return inTransaction(context.db, async (trx) => {
+    if (await repository.findUserByEmail(trx, user.email)) {
+      throw new ConflictError(`a user with email ${user.email} already exists`, 'input.email');
+    }
+    const created = await repository.insertUser(trx, user);
+    await recordAudit(trx, context, {
+      action: 'user.create',
+      entityType: 'User',
+      entityId: created.id,
+      after: created,
+    });
+    return created;
+  });
+}
+
+export async function createApiToken(
+  context: UseCaseContext,
+  input: { userId: string; label: string },
+): Promise<{ token: ApiToken; plaintext: string }> {
+  requireAdmin(context);
+  const label = validateTokenLabel(input.label, 'input.label');
+  const userId = requireId(input.userId, 'input.userId');
+  return inTransaction(context.db, async (trx) => {
+    const user = await repository.findUserById(trx, userId);
+    if (!user) throw new NotFoundError('User', input.userId, 'input.userId');
+    if (!user.active) throw new ConflictError(`user ${user.email} is deactivated`, 'input.userId');
+    const plaintext = generateToken();
+    const token = await repository.insertToken(trx, {
+      userId: user.id,
+      label,
+      tokenHash: hashToken(context.config.tokenHashKey, plaintext),
+    });
+    await recordAudit(trx, context, {
+      action: 'apiToken.create',
+      entityType: 'ApiToken',
+      entityId: token.id,
+      after: token,
+    });
+    return { token, plaintext };
+  });
+}
+
+export async function revokeApiToken(context: UseCaseContext, tokenId: string): Promise<ApiToken> {
+  requireAdmin(context);
+  requireId(tokenId, 'tokenId');
+  return inTransaction(context.db, async (trx) => {
+    const before = await repository.findTokenById(trx, tokenId);
+    if (!before) throw new NotFoundError('ApiToken', tokenId, 'tokenId');
+    if (before.revokedAt) throw new ConflictError('this token is already revoked', 'tokenId');
+    const after = await repository.revokeToken(trx, tokenId);
+    await recordAudit(trx, context, {
+      action: 'apiToken.revoke',
+      entityType: 'ApiToken',
+      entityId: tokenId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+/** The actor behind a bearer token, or null when the token is unknown, revoked or its user inactive. */
+export async function authenticate(db: Database, tokenHashKey: string, token: string): Promise<Actor | null> {
+  const hash = hashToken(tokenHashKey, token);
+  const found = await repository.findActiveUserByTokenHash(db, hash);
+  if (!found || !hashesEqual(found.storedHash, hash)) return null;
+  return { userId: found.user.id, name: found.user.name, roles: found.user.roles };
+}

@@ -1,0 +1,17 @@
+// Who is asking: the actor resolved from the bearer token, and the role vocabulary.
+export const ROLES = ['ADMIN', 'FINANCE', 'SALES_LEADER', 'CSM'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Actor = {
+  userId: string;
+  name: string;
+  roles: readonly Role[];
+};
+
+export function hasRole(actor: Actor | null, role: Role): boolean {
+  return actor !== null && actor.roles.includes(role);
+}
+
+export function hasAnyRole(actor: Actor | null, roles: readonly Role[]): boolean {
+  return roles.some((role) => hasRole(actor, role));
+}

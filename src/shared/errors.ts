@@ -1,0 +1,81 @@
+// Domain errors are values with a stable machine-readable code. Services throw them; the GraphQL
+// layer lists them per mutation (Pothos errors plugin) so clients get a typed union member
+// instead of a top-level error. Anything that is not a DomainError is unexpected and masked.
+
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'INVALID_TRANSITION',
+  'BUDGET_EXCEEDED',
+  'IDEMPOTENCY_CONFLICT',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  /** The input field the error is about, as a dotted path from the mutation's arguments. */
+  readonly field: string | null;
+  constructor(message: string, field: string | null = null) {
+    super(message);
+    this.name = new.target.name;
+    this.field = field;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'VALIDATION_FAILED' as const;
+  constructor(field: string, message: string) {
+    super(message, field);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(
+    readonly entityType: string,
+    readonly entityId: string,
+    field: string | null = null,
+  ) {
+    super(`${entityType} ${entityId} does not exist or is not visible to you`, field);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'CONFLICT' as const;
+}
+
+/** A domain-level refusal (for example a CSM acting on an account they do not serve). */
+export class ForbiddenActionError extends DomainError {
+  readonly code = 'FORBIDDEN' as const;
+}
+
+export class InvalidTransitionError extends DomainError {
+  readonly code = 'INVALID_TRANSITION' as const;
+  constructor(
+    readonly entityType: string,
+    readonly fromState: string,
+    readonly toState: string,
+  ) {
+    super(`${entityType} cannot go from ${fromState} to ${toState}`);
+  }
+}
+
+export class IdempotencyConflictError extends DomainError {
+  readonly code = 'IDEMPOTENCY_CONFLICT' as const;
+  constructor(idempotencyKey: string) {
+    super(
+      `Idempotency key ${idempotencyKey} was already used with different input; use a new key for a new request`,
+      'idempotencyKey',
+    );
+  }
+}
+
+/** Raised before any resolver runs when the bearer token is missing or wrong. */
+export class AuthenticationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}

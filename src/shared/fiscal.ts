@@ -1,0 +1,99 @@
+// The fiscal calendar: the only place that turns instants into fiscal years, quarters and
+// months and back into date ranges. A fiscal year starts on the 1st of `startMonth` at midnight
+// in `timeZone` and is named by the calendar year in which it starts (FY2026 with an April
+// start runs 2026-04-01 to 2027-03-31), as 年度 is named in China and Japan.
+import { DateTime } from 'luxon';
+
+export type FiscalCalendar = { startMonth: number; timeZone: string };
+
+export type FiscalPeriodKind = 'YEAR' | 'QUARTER' | 'MONTH';
+
+export type FiscalPeriod = {
+  kind: FiscalPeriodKind;
+  fiscalYear: number;
+  /** 1–4 for QUARTER, null otherwise. */
+  quarter: number | null;
+  /** 1–12, counted from the fiscal year's first month, for MONTH; null otherwise. */
+  month: number | null;
+};
+
+export type FiscalRange = {
+  /** First instant of the period, in the calendar's time zone. */
+  start: DateTime;
+  /** First instant after the period (exclusive end). */
+  end: DateTime;
+  /** First and last calendar day of the period (inclusive), ISO dates. */
+  firstDay: string;
+  lastDay: string;
+};
+
+function assertCalendar(calendar: FiscalCalendar): void {
+  if (!Number.isInteger(calendar.startMonth) || calendar.startMonth < 1 || calendar.startMonth > 12) {
+    throw new Error(`fiscal start month must be 1–12, got ${calendar.startMonth}`);
+  }
+}
+
+/** Months elapsed since the fiscal year began (0–11) and that fiscal year, for an instant. */
+function position(calendar: FiscalCalendar, instant: DateTime): { fiscalYear: number; monthIndex: number } {
+  assertCalendar(calendar);
+  if (!instant.isValid) throw new Error('invalid instant');
+  const local = instant.setZone(calendar.timeZone);
+  const monthIndex = (local.month - calendar.startMonth + 12) % 12;
+  const fiscalYear = local.month >= calendar.startMonth ? local.year : local.year - 1;
+  return { fiscalYear, monthIndex };
+}
+
+export function fiscalYearOf(calendar: FiscalCalendar, instant: DateTime): number {
+  return position(calendar, instant).fiscalYear;
+}
+
+export function fiscalQuarterOf(calendar: FiscalCalendar, instant: DateTime): FiscalPeriod {
+  const { fiscalYear, monthIndex } = position(calendar, instant);
+  return { kind: 'QUARTER', fiscalYear, quarter: Math.floor(monthIndex / 3) + 1, month: null };
+}
+
+export function fiscalMonthOf(calendar: FiscalCalendar, instant: DateTime): FiscalPeriod {
+  const { fiscalYear, monthIndex } = position(calendar, instant);
+  return { kind: 'MONTH', fiscalYear, quarter: null, month: monthIndex + 1 };
+}
+
+/** A calendar date (YYYY-MM-DD) is read as that day in the calendar's time zone. */
+export function instantOfDate(calendar: FiscalCalendar, isoDate: string): DateTime {
+  const day = DateTime.fromISO(isoDate, { zone: calendar.timeZone });
+  if (!day.isValid) throw new Error(`invalid date ${isoDate}`);
+  return day.startOf('day');
+}
+
+export function fiscalRange(calendar: FiscalCalendar, period: FiscalPeriod): FiscalRange {
+  assertCalendar(calendar);
+  const yearStart = DateTime.fromObject(
+    { year: period.fiscalYear, month: calendar.startMonth, day: 1 },
+    { zone: calendar.timeZone },
+  );
+  let offsetMonths = 0;
+  let lengthMonths = 12;
+  if (period.kind === 'QUARTER') {
+    if (period.quarter === null || period.quarter < 1 || period.quarter > 4)
+      throw new Error('quarter must be 1–4');
+    offsetMonths = (period.quarter - 1) * 3;
+    lengthMonths = 3;
+  } else if (period.kind === 'MONTH') {
+    if (period.month === null || period.month < 1 || period.month > 12) throw new Error('month must be 1–12');
+    offsetMonths = period.month - 1;
+    lengthMonths = 1;
+  }
+  const start = yearStart.plus({ months: offsetMonths });
+  const end = start.plus({ months: lengthMonths });
+  return { start, end, firstDay: start.toISODate()!, lastDay: end.minus({ days: 1 }).toISODate()! };
+}
+
+export function fiscalYearRange(calendar: FiscalCalendar, fiscalYear: number): FiscalRange {
+  return fiscalRange(calendar, { kind: 'YEAR', fiscalYear, quarter: null, month: null });
+}
+
+/** A short human label: FY2026, FY2026-Q2, FY2026-M07. */
+export function fiscalLabel(period: FiscalPeriod): string {
+  if (period.kind === 'QUARTER') return `FY${period.fiscalYear}-Q${period.quarter}`;
+  if (period.kind === 'MONTH') return `FY${period.fiscalYear}-M${String(period.month).padStart(2, '0')}`;
+  return `FY${period.fiscalYear}`;
+}

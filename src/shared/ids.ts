@@ -1,0 +1,17 @@
+// Ids are UUIDs. A malformed id is a validation error naming the field, not a database error.
+import { ValidationError } from './errors';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+export function requireId(value: string, field: string): string {
+  if (!isUuid(value))
+    throw new ValidationError(
+      field,
+      `${field} must be an id (UUID), got ${JSON.stringify(value.slice(0, 60))}`,
+    );
+  return value.toLowerCase();
+}
