@@ -54,16 +54,14 @@ export function createApp(services: Services): Express {
   app.use('/graphql', (req, res, next) => {
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > REQUEST_BODY_BYTES_MAX) {
-      res
-        .status(413)
-        .json({
-          errors: [
-            {
-              message: `Request body larger than ${REQUEST_BODY_BYTES_MAX} bytes`,
-              extensions: { code: 'PAYLOAD_TOO_LARGE' },
-            },
-          ],
-        });
+      res.status(413).json({
+        errors: [
+          {
+            message: `Request body larger than ${REQUEST_BODY_BYTES_MAX} bytes`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          },
+        ],
+      });
       return;
     }
     next();

@@ -3,6 +3,7 @@
 // across time zones), timestamptz arrives as a Date and repositories turn it into luxon.
 import knex, { Knex } from 'knex';
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 const PG_OID_DATE = 1082;
 pg.types.setTypeParser(PG_OID_DATE, (value: string) => value);
@@ -14,6 +15,8 @@ export type DatabaseOptions = {
   poolMax: number;
   statementTimeoutMs: number;
   applicationName?: string;
+  /** Where knex's own messages go; by default they are dropped (callers report failures themselves). */
+  logger?: Pick<Logger, 'debug' | 'warn'>;
 };
 
 export function createDatabase(options: DatabaseOptions): Database {
@@ -27,6 +30,15 @@ export function createDatabase(options: DatabaseOptions): Database {
     },
     pool: { min: 0, max: options.poolMax },
     acquireConnectionTimeout: 10_000,
+    // knex would print connection failures with stack traces straight to the console; the
+    // service reports them once, clearly, where they matter.
+    log: {
+      warn: (message: unknown) => options.logger?.debug({ knex: String(message) }, 'knex warning'),
+      error: (message: unknown) => options.logger?.debug({ knex: String(message) }, 'knex error'),
+      deprecate: (method: string, alternative: string) =>
+        options.logger?.warn({ method, alternative }, 'knex deprecation'),
+      debug: () => undefined,
+    },
   });
 }
 

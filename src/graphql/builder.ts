@@ -56,10 +56,15 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: false,
     nodesQueryOptions: false,
+    pageInfoTypeOptions: { description: 'Relay pagination state of a connection page.' },
   },
   errors: {
     defaultTypes: [],
     directResult: true,
+    defaultUnionOptions: {
+      description:
+        'The outcome of a mutation: the changed object, or one of the errors listed (each an `Error`).',
+    },
   },
 });
 

@@ -56,14 +56,18 @@ const AuditFilterInput = builder.inputType('AuditFilter', {
 });
 
 builder.queryField('auditLog', (t) =>
-  t.connection({
-    type: AuditRecordRef,
-    description: 'The audit trail, newest first. ADMIN and FINANCE only.',
-    authScopes: { $any: { admin: true, finance: true } },
-    args: { filter: t.arg({ type: AuditFilterInput, required: false }) },
-    resolve: (_root, args, context) =>
-      keysetConnection(args, { of: (record: AuditRecord) => Number(record.id), is: isNumberKey }, (page) =>
-        listAuditRecords(context.db, args.filter ?? {}, page),
-      ),
-  }),
+  t.connection(
+    {
+      type: AuditRecordRef,
+      description: 'The audit trail, newest first. ADMIN and FINANCE only.',
+      authScopes: { $any: { admin: true, finance: true } },
+      args: { filter: t.arg({ type: AuditFilterInput, required: false }) },
+      resolve: (_root, args, context) =>
+        keysetConnection(args, { of: (record: AuditRecord) => Number(record.id), is: isNumberKey }, (page) =>
+          listAuditRecords(context.db, args.filter ?? {}, page),
+        ),
+    },
+    { description: 'A page of audit records.' },
+    { description: 'An audit record and its cursor.' },
+  ),
 );

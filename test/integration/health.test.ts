@@ -1,0 +1,53 @@
+// Liveness and readiness probes.
+import { createDatabase } from '../../src/db/knex';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTestServer } from '../support/server';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => database.drop());
+
+test('healthz and readyz answer when the database does', async () => {
+  const server = await startTestServer(database.db);
+  try {
+    expect(await (await fetch(`${server.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('x-request-id')).toBeTruthy();
+  } finally {
+    await server.close();
+  }
+});
+
+test('readyz is 503 when the database cannot be reached, while healthz stays up', async () => {
+  const unreachable = createDatabase({
+    url: 'postgres://nobody:x@127.0.0.1:1/none',
+    poolMax: 1,
+    statementTimeoutMs: 1000,
+  });
+  const server = await startTestServer(unreachable);
+  try {
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${server.baseUrl}/readyz`);
+    expect(ready.status).toBe(503);
+  } finally {
+    await server.close();
+    await unreachable.destroy();
+  }
+});
+
+test('a request body over the limit is refused with 413', async () => {
+  const server = await startTestServer(database.db);
+  try {
+    const response = await fetch(`${server.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ me { name } } #${'x'.repeat(1_100_000)}` }),
+    });
+    expect(response.status).toBe(413);
+  } finally {
+    await server.close();
+  }
+});

@@ -1,0 +1,104 @@
+import { DateTime } from 'luxon';
+import {
+  fiscalLabel,
+  fiscalMonthOf,
+  fiscalQuarterOf,
+  fiscalRange,
+  fiscalYearOf,
+  fiscalYearRange,
+  instantOfDate,
+} from '../../src/shared/fiscal';
+
+const january = { startMonth: 1, timeZone: 'Asia/Shanghai' };
+const april = { startMonth: 4, timeZone: 'Asia/Shanghai' };
+const octoberNewYork = { startMonth: 10, timeZone: 'America/New_York' };
+const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
+
+describe('fiscal position of an instant', () => {
+  test.each([
+    // [calendar, instant (UTC), fiscal year, quarter, fiscal month]
+    [january, '2026-12-31T15:59:59Z', 2026, 4, 12], // 23:59:59 in Shanghai
+    [january, '2026-12-31T16:00:00Z', 2027, 1, 1], // midnight in Shanghai: new year there, not yet in UTC
+    [january, '2026-06-30T16:00:00Z', 2026, 3, 7],
+    [april, '2026-03-31T15:59:59Z', 2025, 4, 12],
+    [april, '2026-03-31T16:00:00Z', 2026, 1, 1],
+    [april, '2027-01-15T00:00:00Z', 2026, 4, 10],
+    [april, '2026-12-31T23:00:00Z', 2026, 4, 10], // already January in Shanghai
+    [octoberNewYork, '2026-10-01T03:59:59Z', 2025, 4, 12], // 23:59:59 EDT on Sept 30
+    [octoberNewYork, '2026-10-01T04:00:00Z', 2026, 1, 1],
+    [octoberNewYork, '2027-09-30T12:00:00Z', 2026, 4, 12],
+  ])('%o at %s is FY%i Q%i M%i', (calendar, instant, year, quarter, month) => {
+    expect(fiscalYearOf(calendar, utc(instant))).toBe(year);
+    expect(fiscalQuarterOf(calendar, utc(instant))).toMatchObject({ fiscalYear: year, quarter });
+    expect(fiscalMonthOf(calendar, utc(instant))).toMatchObject({ fiscalYear: year, month });
+  });
+
+  test('leap day is an ordinary day of its fiscal month', () => {
+    expect(fiscalMonthOf(april, utc('2028-02-29T04:00:00Z'))).toMatchObject({ fiscalYear: 2027, month: 11 });
+  });
+});
+
+describe('date range of a fiscal period', () => {
+  test('a January fiscal year is the calendar year in Shanghai', () => {
+    const range = fiscalYearRange(january, 2026);
+    expect(range.firstDay).toBe('2026-01-01');
+    expect(range.lastDay).toBe('2026-12-31');
+    expect(range.start.toUTC().toISO()).toBe('2025-12-31T16:00:00.000Z');
+    expect(range.end.toUTC().toISO()).toBe('2026-12-31T16:00:00.000Z');
+  });
+
+  test('an April fiscal year crosses the calendar year', () => {
+    const range = fiscalYearRange(april, 2026);
+    expect([range.firstDay, range.lastDay]).toEqual(['2026-04-01', '2027-03-31']);
+  });
+
+  test.each([
+    [1, '2026-04-01', '2026-06-30'],
+    [4, '2027-01-01', '2027-03-31'],
+  ])('April calendar quarter %i runs %s to %s', (quarter, first, last) => {
+    const range = fiscalRange(april, { kind: 'QUARTER', fiscalYear: 2026, quarter, month: null });
+    expect([range.firstDay, range.lastDay]).toEqual([first, last]);
+  });
+
+  test('February of a leap year ends on the 29th', () => {
+    const range = fiscalRange(april, { kind: 'MONTH', fiscalYear: 2027, quarter: null, month: 11 });
+    expect([range.firstDay, range.lastDay]).toEqual(['2028-02-01', '2028-02-29']);
+  });
+
+  test('ranges use local midnight across a daylight-saving change', () => {
+    const range = fiscalRange(octoberNewYork, { kind: 'MONTH', fiscalYear: 2026, quarter: null, month: 2 });
+    expect(range.start.toUTC().toISO()).toBe('2026-11-01T04:00:00.000Z'); // EDT
+    expect(range.end.toUTC().toISO()).toBe('2026-12-01T05:00:00.000Z'); // EST
+  });
+
+  test('every instant of a period maps back to it (start inclusive, end exclusive)', () => {
+    for (let quarter = 1; quarter <= 4; quarter += 1) {
+      const range = fiscalRange(april, { kind: 'QUARTER', fiscalYear: 2026, quarter, month: null });
+      expect(fiscalQuarterOf(april, range.start)).toMatchObject({ fiscalYear: 2026, quarter });
+      expect(fiscalQuarterOf(april, range.end.minus({ milliseconds: 1 }))).toMatchObject({
+        fiscalYear: 2026,
+        quarter,
+      });
+      expect(fiscalQuarterOf(april, range.end).quarter).toBe(quarter === 4 ? 1 : quarter + 1);
+    }
+  });
+
+  test('a calendar date is read in the fiscal time zone', () => {
+    expect(instantOfDate(january, '2027-01-01').toUTC().toISO()).toBe('2026-12-31T16:00:00.000Z');
+  });
+
+  test('labels', () => {
+    expect(fiscalLabel({ kind: 'YEAR', fiscalYear: 2026, quarter: null, month: null })).toBe('FY2026');
+    expect(fiscalLabel({ kind: 'QUARTER', fiscalYear: 2026, quarter: 2, month: null })).toBe('FY2026-Q2');
+    expect(fiscalLabel({ kind: 'MONTH', fiscalYear: 2026, quarter: null, month: 7 })).toBe('FY2026-M07');
+  });
+
+  test('bad calendars and periods are refused', () => {
+    expect(() => fiscalYearOf({ startMonth: 13, timeZone: 'UTC' }, utc('2026-01-01T00:00:00Z'))).toThrow(
+      '1–12',
+    );
+    expect(() =>
+      fiscalRange(january, { kind: 'QUARTER', fiscalYear: 2026, quarter: 5, month: null }),
+    ).toThrow('1–4');
+  });
+});
