@@ -51,3 +51,21 @@ test('a request body over the limit is refused with 413', async () => {
     await server.close();
   }
 });
+
+test('unexpected failures are masked for the client: no SQL, no stack, a code to quote', async () => {
+  const unreachable = createDatabase({
+    url: 'postgres://nobody:x@127.0.0.1:1/none',
+    poolMax: 1,
+    statementTimeoutMs: 1000,
+  });
+  const server = await startTestServer(unreachable);
+  try {
+    const result = await server.graphql(`some_token`, '{ me { name } }');
+    const text = JSON.stringify(result);
+    expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at \w+ \(/);
+    expect(result.errors?.[0]?.message).toBe('Unexpected error.');
+  } finally {
+    await server.close();
+    await unreachable.destroy();
+  }
+});
