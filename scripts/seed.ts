@@ -1,4 +1,6 @@
 // `npm run seed`: loads the demo data (idempotent) into DATABASE_URL or the embedded database.
+import { DateTime } from 'luxon';
+import { fiscalYearOf } from '../src/shared/fiscal';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { openDatabase } from '../src/db/open';
@@ -10,7 +12,10 @@ async function run(): Promise<void> {
   const database = await openDatabase(config, createLogger('warn'));
   try {
     await migrateToLatest(database.db);
-    await seedDemo(database.db, { tokenHashKey: config.tokenHashKey });
+    await seedDemo(database.db, {
+      tokenHashKey: config.tokenHashKey,
+      fiscalYear: fiscalYearOf(config.fiscal, DateTime.now()),
+    });
     process.stdout.write('demo data loaded\n');
   } finally {
     await database.close();

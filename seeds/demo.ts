@@ -39,7 +39,8 @@ export const DEMO_USERS: DemoUser[] = [
   },
 ];
 
-export type DemoSeedOptions = { tokenHashKey: string };
+/** fiscalYear: the demo's current fiscal year (figures, policy and budgets are set for it). */
+export type DemoSeedOptions = { tokenHashKey: string; fiscalYear: number };
 
 async function seedUsers(trx: Knex.Transaction, options: DemoSeedOptions): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
@@ -58,11 +59,283 @@ async function seedUsers(trx: Knex.Transaction, options: DemoSeedOptions): Promi
   return ids;
 }
 
+async function idByName(
+  trx: Knex.Transaction,
+  table: string,
+  name: string,
+  insert: Record<string, unknown>,
+): Promise<string> {
+  const existing = await trx(table).whereRaw('lower(name) = lower(?)', [name]).first('id');
+  if (existing) return existing.id as string;
+  const [row] = await trx(table)
+    .insert({ name, ...insert })
+    .returning('id');
+  return row.id as string;
+}
+
+type DemoPerson = {
+  key: string;
+  name: string;
+  department: string;
+  teams: string[];
+  rate: string;
+  userKey?: string;
+};
+
+export const DEMO_TEAMS = [
+  { key: 'delivery', name: 'Delivery East', kind: 'DELIVERY' },
+  { key: 'support', name: 'Support Hotline', kind: 'SUPPORT' },
+  { key: 'csm', name: 'Customer Success', kind: 'CSM' },
+  { key: 'expert', name: 'Expert Services', kind: 'EXPERT' },
+];
+
+const DEMO_PEOPLE: DemoPerson[] = [
+  { key: 'liNa', name: 'Li Na', department: 'SERVICE', teams: ['csm'], rate: '450.00', userKey: 'csm' },
+  {
+    key: 'liuYang',
+    name: 'Liu Yang',
+    department: 'SERVICE',
+    teams: ['csm'],
+    rate: '420.00',
+    userKey: 'csm2',
+  },
+  { key: 'zhouTao', name: 'Zhou Tao', department: 'SERVICE', teams: ['support'], rate: '260.00' },
+  { key: 'sunQiang', name: 'Sun Qiang', department: 'SOLUTIONS', teams: ['expert'], rate: '800.00' },
+  { key: 'huangLei', name: 'Huang Lei', department: 'PRESALES', teams: ['expert'], rate: '700.00' },
+  { key: 'wuFang', name: 'Wu Fang', department: 'DELIVERY', teams: ['delivery'], rate: '380.00' },
+  { key: 'maJun', name: 'Ma Jun', department: 'SALES', teams: [], rate: '500.00' },
+];
+
+type DemoCustomer = {
+  externalId: string;
+  name: string;
+  tier: string;
+  industry: string;
+  region: string;
+  csm?: string;
+  partner?: boolean;
+  contribution: string;
+  potential: string;
+};
+
+/** One account of every tier, so every cell of the routing table can be queried. */
+export const DEMO_CUSTOMERS: DemoCustomer[] = [
+  {
+    externalId: 'DEMO-A',
+    name: 'Account A',
+    tier: 'A',
+    industry: 'Manufacturing',
+    region: 'East',
+    csm: 'liNa',
+    contribution: '8000000.00',
+    potential: '20000000.00',
+  },
+  {
+    externalId: 'DEMO-C',
+    name: 'Jinlong Retail',
+    tier: 'C',
+    industry: 'Retail',
+    region: 'South',
+    csm: 'liuYang',
+    contribution: '1200000.00',
+    potential: '15000000.00',
+  },
+  {
+    externalId: 'DEMO-C2',
+    name: 'Haitang Logistics',
+    tier: 'C',
+    industry: 'Logistics',
+    region: 'North',
+    contribution: '900000.00',
+    potential: '9000000.00',
+  },
+  {
+    externalId: 'DEMO-B',
+    name: 'Baiyun Pharma',
+    tier: 'B',
+    industry: 'Healthcare',
+    region: 'South',
+    contribution: '3000000.00',
+    potential: '2000000.00',
+  },
+  {
+    externalId: 'DEMO-B2',
+    name: 'Qingshan Energy',
+    tier: 'B',
+    industry: 'Energy',
+    region: 'West',
+    contribution: '600000.00',
+    potential: '12000000.00',
+  },
+  {
+    externalId: 'DEMO-D',
+    name: 'Xiaomei Studio',
+    tier: 'D',
+    industry: 'Media',
+    region: 'East',
+    contribution: '150000.00',
+    potential: '300000.00',
+  },
+  {
+    externalId: 'DEMO-E',
+    name: 'Donghai Foods',
+    tier: 'E',
+    industry: 'Food',
+    region: 'East',
+    partner: true,
+    contribution: '400000.00',
+    potential: '800000.00',
+  },
+];
+
+const SLA_MINUTES: Record<string, [number, number][]> = {
+  // [response, resolution] for P1..P4: key accounts answer faster.
+  A: [
+    [15, 240],
+    [30, 480],
+    [120, 1440],
+    [480, 4320],
+  ],
+  C: [
+    [15, 240],
+    [30, 480],
+    [120, 1440],
+    [480, 4320],
+  ],
+  B: [
+    [30, 480],
+    [60, 960],
+    [240, 2880],
+    [960, 7200],
+  ],
+  D: [
+    [60, 960],
+    [120, 1440],
+    [480, 4320],
+    [1440, 10080],
+  ],
+  E: [
+    [60, 960],
+    [120, 1440],
+    [480, 4320],
+    [1440, 10080],
+  ],
+};
+
+async function seedOrganisation(
+  trx: Knex.Transaction,
+  userIds: Map<string, string>,
+  options: DemoSeedOptions,
+): Promise<void> {
+  const teamIds = new Map<string, string>();
+  for (const team of DEMO_TEAMS)
+    teamIds.set(team.key, await idByName(trx, 'teams', team.name, { kind: team.kind }));
+  const personIds = new Map<string, string>();
+  for (const person of DEMO_PEOPLE) {
+    const id = await idByName(trx, 'people', person.name, {
+      department: person.department,
+      user_id: person.userKey ? userIds.get(person.userKey) : null,
+    });
+    personIds.set(person.key, id);
+    for (const team of person.teams) {
+      await trx('team_members')
+        .insert({ team_id: teamIds.get(team), person_id: id })
+        .onConflict(['team_id', 'person_id'])
+        .ignore();
+    }
+    await trx('person_cost_rates')
+      .insert({ person_id: id, effective_from: '2026-01-01', rate_per_hour: person.rate, currency: 'CNY' })
+      .onConflict(['person_id', 'effective_from'])
+      .ignore();
+  }
+  const partnerId = await idByName(trx, 'channel_partners', 'Partner Tech Co.', {
+    implementer_name: 'Zheng Hui',
+    implementer_contact: 'zheng.hui@partner.example',
+  });
+  for (const customer of DEMO_CUSTOMERS) {
+    let existing = await trx('customers').where({ external_id: customer.externalId }).first('id');
+    if (!existing) {
+      [existing] = await trx('customers')
+        .insert({
+          external_id: customer.externalId,
+          name: customer.name,
+          tier: customer.tier,
+          industry: customer.industry,
+          region: customer.region,
+          sales_rep_person_id: personIds.get('maJun'),
+          channel_partner_id: customer.partner ? partnerId : null,
+          csm_person_id: customer.csm ? personIds.get(customer.csm) : null,
+          support_team_id: teamIds.get('support'),
+          expert_team_id: teamIds.get('expert'),
+        })
+        .returning('id');
+      await trx('customer_tier_history').insert({
+        account_id: existing.id,
+        from_tier: null,
+        to_tier: customer.tier,
+        effective_from: trx.raw('now()'),
+        reason: 'demo data',
+      });
+    }
+    await trx('customer_financials')
+      .insert({
+        account_id: existing.id,
+        fiscal_year: options.fiscalYear,
+        contribution: customer.contribution,
+        potential: customer.potential,
+        currency: 'CNY',
+      })
+      .onConflict(['account_id', 'fiscal_year'])
+      .ignore();
+  }
+  const accountId = async (externalId: string) =>
+    (await trx('customers').where({ external_id: externalId }).first('id')).id as string;
+  const projects = [
+    { account: 'DEMO-A', name: 'ERP rollout', contract: 'CT-2026-001', contact: personIds.get('wuFang') },
+    { account: 'DEMO-B', name: 'Warehouse integration', contract: 'CT-2026-014', contact: null },
+  ];
+  for (const project of projects) {
+    const id = await accountId(project.account);
+    if (!(await trx('delivery_projects').where({ account_id: id, name: project.name }).first('id'))) {
+      await trx('delivery_projects').insert({
+        account_id: id,
+        name: project.name,
+        contract_reference: project.contract,
+        delivery_team_id: teamIds.get('delivery'),
+        contact_person_id: project.contact,
+      });
+    }
+  }
+  for (const [tier, targets] of Object.entries(SLA_MINUTES)) {
+    for (const [index, [response, resolution]] of targets.entries()) {
+      await trx('sla_policies')
+        .insert({
+          tier,
+          priority: `P${index + 1}`,
+          response_minutes: response,
+          resolution_minutes: resolution,
+        })
+        .onConflict(['tier', 'priority'])
+        .ignore();
+    }
+  }
+  await trx('tiering_policies')
+    .insert({
+      fiscal_year: options.fiscalYear,
+      contribution_threshold: '2000000.00',
+      potential_threshold: '5000000.00',
+      currency: 'CNY',
+    })
+    .onConflict('fiscal_year')
+    .ignore();
+}
+
 export async function seedDemo(db: Knex, options: DemoSeedOptions): Promise<void> {
   await db.transaction(async (trx) => {
     // One seeder at a time, so two instances starting together do not race each other.
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['demo-seed']);
-    await seedUsers(trx, options);
+    const userIds = await seedUsers(trx, options);
+    await seedOrganisation(trx, userIds, options);
   });
 }
 

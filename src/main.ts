@@ -2,6 +2,8 @@
 // data → HTTP server. SIGTERM/SIGINT stop accepting, let in-flight requests finish, then close
 // the pool and the embedded database. Start-up failures exit non-zero with one clear line.
 import http from 'node:http';
+import { DateTime } from 'luxon';
+import { fiscalYearOf } from './shared/fiscal';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { openDatabase, DatabaseUnavailableError, type OpenDatabase } from './db/open';
@@ -50,7 +52,10 @@ async function main(): Promise<void> {
   let demo = false;
   if (config.demoSeed) {
     if (await databaseIsEmpty(db)) {
-      await seedDemo(db, { tokenHashKey: config.tokenHashKey });
+      await seedDemo(db, {
+        tokenHashKey: config.tokenHashKey,
+        fiscalYear: fiscalYearOf(config.fiscal, DateTime.now()),
+      });
       logger.info('demo data loaded');
     }
     demo = true;

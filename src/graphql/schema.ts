@@ -5,5 +5,8 @@ import './errors';
 import '../modules/users/graphql';
 import '../modules/audit/graphql';
 import '../modules/calendar/graphql';
+import '../modules/teams/graphql';
+import '../modules/customers/graphql';
+import '../modules/routing/graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -7,7 +7,7 @@ import { schema } from './schema';
 import type { RequestContext, Services } from './context';
 import { authenticate } from '../modules/users/service';
 import { bearerToken } from '../modules/users/tokens';
-import { AuthenticationError } from '../shared/errors';
+import { AuthenticationError, DomainError } from '../shared/errors';
 
 type ServerContext = { req: IncomingMessage & { id?: unknown } };
 
@@ -70,6 +70,13 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
         // GraphQL errors (validation, auth, bad input) are meant for the client as they are.
         if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
         if (original instanceof AuthenticationError) return unauthenticated(original.message);
+        // Domain refusals in queries (mutations return them as union members) keep their code and field.
+        if (original instanceof DomainError) {
+          return new GraphQLError(original.message, {
+            path: error instanceof GraphQLError ? error.path : undefined,
+            extensions: { code: original.code, field: original.field },
+          });
+        }
         const path = error instanceof GraphQLError ? error.path : undefined;
         services.logger.error({ err: original, path }, 'unexpected error in GraphQL request');
         return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });

@@ -6,6 +6,8 @@ export type Actor = {
   userId: string;
   name: string;
   roles: readonly Role[];
+  /** The person (in teams) this user is, if linked: how a CSM user is a CSM person. */
+  personId: string | null;
 };
 
 export function hasRole(actor: Actor | null, role: Role): boolean {

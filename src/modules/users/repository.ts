@@ -102,15 +102,18 @@ export async function revokeToken(db: Queryable, id: string): Promise<ApiToken> 
 export async function findActiveUserByTokenHash(
   db: Queryable,
   tokenHash: string,
-): Promise<{ user: User; storedHash: string } | null> {
+): Promise<{ user: User; storedHash: string; personId: string | null } | null> {
+  // The linked person is read here (people.user_id) so one query per request answers who it is.
   const row = await db('api_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
+    .leftJoin('people as p', 'p.user_id', 'u.id')
     .where('t.token_hash', tokenHash)
     .whereNull('t.revoked_at')
     .where('u.active', true)
-    .first('u.*', 't.token_hash');
+    .first('u.*', 't.token_hash', 'p.id as person_id');
   if (!row) return null;
-  return { user: toUser(row as UserRow), storedHash: (row as { token_hash: string }).token_hash };
+  const extra = row as { token_hash: string; person_id: string | null };
+  return { user: toUser(row as UserRow), storedHash: extra.token_hash, personId: extra.person_id };
 }
 
 export async function countUsers(db: Queryable): Promise<number> {

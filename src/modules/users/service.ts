@@ -92,5 +92,5 @@ export async function authenticate(db: Database, tokenHashKey: string, token: st
   const hash = hashToken(tokenHashKey, token);
   const found = await repository.findActiveUserByTokenHash(db, hash);
   if (!found || !hashesEqual(found.storedHash, hash)) return null;
-  return { userId: found.user.id, name: found.user.name, roles: found.user.roles };
+  return { userId: found.user.id, name: found.user.name, roles: found.user.roles, personId: found.personId };
 }

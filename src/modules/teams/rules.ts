@@ -1,0 +1,49 @@
+// Pure rules for teams and people: the vocabularies and what a valid person, rate and team are.
+import { ValidationError } from '../../shared/errors';
+import type { Decimal } from '../../shared/money';
+
+export const TEAM_KINDS = ['DELIVERY', 'SUPPORT', 'CSM', 'EXPERT'] as const;
+export type TeamKind = (typeof TEAM_KINDS)[number];
+
+export const DEPARTMENTS = ['SERVICE', 'SALES', 'SOLUTIONS', 'PRESALES', 'DELIVERY'] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+
+export const NAME_LENGTH_MAX = 200;
+export const SKILLS_MAX = 50;
+export const SKILL_LENGTH_MAX = 60;
+export const COST_RATE_PER_HOUR_MAX = '100000';
+
+export function validateName(value: string, field: string): string {
+  const name = value.trim();
+  if (name.length === 0 || name.length > NAME_LENGTH_MAX) {
+    throw new ValidationError(field, `${field.split('.').pop()} must be 1–${NAME_LENGTH_MAX} characters`);
+  }
+  return name;
+}
+
+export function validateSkills(skills: readonly string[], field: string): string[] {
+  const cleaned = [...new Set(skills.map((skill) => skill.trim()).filter((skill) => skill.length > 0))];
+  if (cleaned.length > SKILLS_MAX) throw new ValidationError(field, `at most ${SKILLS_MAX} skills`);
+  const tooLong = cleaned.find((skill) => skill.length > SKILL_LENGTH_MAX);
+  if (tooLong)
+    throw new ValidationError(
+      field,
+      `skill "${tooLong.slice(0, 20)}…" is longer than ${SKILL_LENGTH_MAX} characters`,
+    );
+  return cleaned;
+}
+
+export function validateCostRate(rate: Decimal, field: string): Decimal {
+  if (rate.isNegative()) throw new ValidationError(field, 'a cost rate cannot be negative');
+  if (rate.decimalPlaces() > 2) throw new ValidationError(field, 'a cost rate has at most 2 decimal places');
+  if (rate.greaterThan(COST_RATE_PER_HOUR_MAX)) {
+    throw new ValidationError(field, `a cost rate above ${COST_RATE_PER_HOUR_MAX} per hour is not plausible`);
+  }
+  return rate;
+}
+
+/** Which departments may staff which kind of team (experts come from service, sales, solutions, pre-sales). */
+export function departmentFitsTeam(department: Department, kind: TeamKind): boolean {
+  if (kind === 'EXPERT') return department !== 'DELIVERY';
+  return true;
+}
