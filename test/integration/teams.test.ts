@@ -26,7 +26,7 @@ test('an admin builds a team of people with cost rates; a user linked to a perso
     `mutation { createTeam(input: { kind: EXPERT, name: "Experts North" }) { __typename ... on Team { id kind } } }`,
   );
   expect(team.data!.createTeam).toMatchObject({ __typename: 'Team', kind: 'EXPERT' });
-  const teamId = team.data!.createTeam.id;
+  const teamId = team.data!.createTeam!.id;
   const person = await gql(
     `mutation($input: CreatePersonInput!) { createPerson(input: $input) { __typename ... on Person { id name skills userId } } }`,
     {
@@ -43,7 +43,7 @@ test('an admin builds a team of people with cost rates; a user linked to a perso
     skills: ['ERP', 'BI'],
     userId: users.csm.user.id,
   });
-  const personId = person.data!.createPerson.id;
+  const personId = person.data!.createPerson!.id;
   const joined = await gql(
     `mutation($input: TeamMembershipInput!) { setTeamMembership(input: $input) { __typename ... on Team { members { person { name } } } } }`,
     {
@@ -114,7 +114,7 @@ test('a delivery person cannot join an expert team; non-admins cannot manage tea
   const refused = await gql(
     `mutation($input: TeamMembershipInput!) { setTeamMembership(input: $input) { __typename ... on Error { field message } } }`,
     {
-      input: { teamId: team.data!.createTeam.id, personId: person.data!.createPerson.id, member: true },
+      input: { teamId: team.data!.createTeam!.id, personId: person.data!.createPerson!.id, member: true },
     },
   );
   expect(refused.data!.setTeamMembership).toMatchObject({
