@@ -13,7 +13,7 @@ async function run(): Promise<void> {
   try {
     await migrateToLatest(database.db);
     await seedDemo(database.db, {
-      tokenHashKey: config.tokenHashKey,
+      config,
       fiscalYear: fiscalYearOf(config.fiscal, DateTime.now()),
     });
     process.stdout.write('demo data loaded\n');

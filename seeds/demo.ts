@@ -3,7 +3,15 @@
 // fixed strings so the README's example queries work as written; never enable in production.
 import type { Knex } from 'knex';
 import { hashToken } from '../src/modules/users/tokens';
-import type { Role } from '../src/shared/auth';
+import { DateTime } from 'luxon';
+import type { Config } from '../src/config';
+import type { Actor, Role } from '../src/shared/auth';
+import { Decimal } from '../src/shared/money';
+import { fiscalYearRange } from '../src/shared/fiscal';
+import { createExpertService } from '../src/modules/catalog/service';
+import { findServiceByCode } from '../src/modules/catalog/repository';
+import { createBudget, setOperatingRatio } from '../src/modules/budgets/service';
+import { bookFreeService } from '../src/modules/budgets/bookings';
 
 export type DemoUser = { key: string; name: string; email: string; roles: Role[]; token: string };
 
@@ -40,7 +48,7 @@ export const DEMO_USERS: DemoUser[] = [
 ];
 
 /** fiscalYear: the demo's current fiscal year (figures, policy and budgets are set for it). */
-export type DemoSeedOptions = { tokenHashKey: string; fiscalYear: number };
+export type DemoSeedOptions = { config: Config; fiscalYear: number };
 
 async function seedUsers(trx: Knex.Transaction, options: DemoSeedOptions): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
@@ -53,7 +61,7 @@ async function seedUsers(trx: Knex.Transaction, options: DemoSeedOptions): Promi
     ids.set(user.key, row.id as string);
     await trx.raw(
       `insert into api_tokens (user_id, label, token_hash) values (?, 'demo', ?) on conflict (token_hash) do nothing`,
-      [row.id, hashToken(options.tokenHashKey, user.token)],
+      [row.id, hashToken(options.config.tokenHashKey, user.token)],
     );
   }
   return ids;
@@ -330,12 +338,144 @@ async function seedOrganisation(
     .ignore();
 }
 
+/** The free-service menu of DOMAIN.md section 6, with demo settlement prices. */
+export const DEMO_FREE_SERVICES = [
+  {
+    code: 'PROJECT_REVIEW',
+    name: 'Project review and effect assessment',
+    effects: ['OPPORTUNITY', 'SOLUTION_ACCEPTANCE'],
+    price: '40000.00',
+    department: 'SOLUTIONS',
+  },
+  {
+    code: 'BRAINSTORMING',
+    name: 'Brainstorming workshop',
+    effects: ['OPPORTUNITY'],
+    price: '30000.00',
+    department: 'SOLUTIONS',
+  },
+  {
+    code: 'OPTIMISATION_ADVICE',
+    name: 'Optimisation and improvement advice',
+    effects: ['OPPORTUNITY', 'SOLUTION_ACCEPTANCE'],
+    price: '25000.00',
+    department: 'SERVICE',
+  },
+  {
+    code: 'PRODUCT_TRIAL',
+    name: 'Free product trial',
+    effects: ['PRICE_ACCEPTANCE', 'RELATIONSHIP_CLOSENESS'],
+    price: '15000.00',
+    department: 'PRESALES',
+  },
+  {
+    code: 'TRAINING_SERIES',
+    name: 'Training series',
+    effects: ['PRICE_ACCEPTANCE', 'RELATIONSHIP_CLOSENESS'],
+    price: '20000.00',
+    department: 'SERVICE',
+  },
+  {
+    code: 'FEATURE_RECOMMENDATION',
+    name: 'New product/solution feature recommendation',
+    effects: [],
+    price: '10000.00',
+    department: 'PRESALES',
+  },
+  {
+    code: 'CASE_VISIT',
+    name: 'Latest case introduction and site visit',
+    effects: ['OPPORTUNITY', 'RELATIONSHIP_CLOSENESS'],
+    price: '30000.00',
+    department: 'PRESALES',
+  },
+  {
+    code: 'ACCOUNT_MEETINGS',
+    name: 'Regular account meetings',
+    effects: ['SOLUTION_ACCEPTANCE', 'RELATIONSHIP_CLOSENESS'],
+    price: '5000.00',
+    department: 'SERVICE',
+  },
+  {
+    code: 'EXPERIENCE_FIX',
+    name: 'Special budget to fix a major experience problem',
+    effects: ['PRICE_ACCEPTANCE', 'SOLUTION_ACCEPTANCE', 'RELATIONSHIP_CLOSENESS'],
+    price: '50000.00',
+    department: 'SERVICE',
+  },
+] as const;
+
+/** The worked example of DOMAIN.md section 5: the three services the CSM books for account A. */
+export const WORKED_EXAMPLE_BOOKINGS = ['BRAINSTORMING', 'PROJECT_REVIEW', 'CASE_VISIT'] as const;
+
+async function actorFor(trx: Knex.Transaction, key: string): Promise<Actor> {
+  const user = DEMO_USERS.find((u) => u.key === key)!;
+  const row = await trx('users').whereRaw('lower(email) = ?', [user.email]).first('id');
+  const person = await trx('people').where({ user_id: row.id }).first('id');
+  return { userId: row.id, name: user.name, roles: user.roles, personId: person?.id ?? null };
+}
+
+/** Catalog, ratio, account A's budget and its three bookings, through the real use cases. */
+async function seedMoney(trx: Knex.Transaction, options: DemoSeedOptions): Promise<void> {
+  const context = (actor: Actor) => ({
+    db: trx,
+    actor,
+    requestId: 'demo-seed',
+    fiscalCalendar: options.config.fiscal,
+    config: options.config,
+  });
+  const admin = await actorFor(trx, 'admin');
+  const finance = await actorFor(trx, 'finance');
+  const csm = await actorFor(trx, 'csm');
+  const yearStart = fiscalYearRange(options.config.fiscal, options.fiscalYear).firstDay;
+  for (const service of DEMO_FREE_SERVICES) {
+    if (await findServiceByCode(trx, service.code)) continue;
+    await createExpertService(context(admin), {
+      code: service.code,
+      name: service.name,
+      kind: 'FREE',
+      providingDepartment: service.department,
+      effects: [...service.effects],
+      effectiveFrom: yearStart,
+      settlementPrice: new Decimal(service.price),
+      currency: 'CNY',
+    });
+  }
+  await setOperatingRatio(context(finance), { fiscalYear: options.fiscalYear, ratio: new Decimal('0.02') });
+  const account = await trx('customers').where({ external_id: 'DEMO-A' }).first('id');
+  // Fixed idempotency keys: seeding again finds these and changes nothing.
+  await createBudget(context(finance), {
+    accountId: account.id,
+    fiscalYear: options.fiscalYear,
+    revenueTarget: new Decimal('10000000.00'),
+    openingUsed: new Decimal('50000.00'),
+    currency: 'CNY',
+    idempotencyKey: `demo-budget-A-FY${options.fiscalYear}`,
+  });
+  const lastDay = fiscalYearRange(options.config.fiscal, options.fiscalYear).lastDay;
+  for (const [index, code] of WORKED_EXAMPLE_BOOKINGS.entries()) {
+    const service = (await findServiceByCode(trx, code))!;
+    const planned = DateTime.now()
+      .setZone(options.config.fiscal.timeZone)
+      .plus({ days: 7 * (index + 1) })
+      .toISODate()!;
+    await bookFreeService(context(csm), {
+      accountId: account.id,
+      serviceId: service.id,
+      plannedDate: planned < lastDay ? planned : lastDay,
+      notes: 'worked example (DOMAIN.md section 5)',
+      idempotencyKey: `demo-booking-A-FY${options.fiscalYear}-${code}`,
+    });
+  }
+}
+
 export async function seedDemo(db: Knex, options: DemoSeedOptions): Promise<void> {
   await db.transaction(async (trx) => {
     // One seeder at a time, so two instances starting together do not race each other.
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['demo-seed']);
     const userIds = await seedUsers(trx, options);
     await seedOrganisation(trx, userIds, options);
+    await seedMoney(trx, options);
   });
 }
 

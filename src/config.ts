@@ -38,6 +38,8 @@ const schema = z.object({
   DEMO_SEED: booleanString.optional(),
   GRAPHIQL: booleanString.optional(),
   SHUTDOWN_GRACE_MS: integerString(0, 120_000).default(10_000),
+  RESERVATION_LAPSE_DAYS: integerString(1, 365).default(14),
+  EXPIRY_SWEEP_INTERVAL_MS: integerString(0, 86_400_000).default(60_000),
 });
 
 export type Config = {
@@ -55,6 +57,10 @@ export type Config = {
   demoSeed: boolean;
   graphiql: boolean;
   shutdownGraceMs: number;
+  /** A booking still BOOKED this many days after its planned date lapses and releases its reservation. */
+  reservationLapseDays: number;
+  /** How often the server sweeps lapsed reservations; 0 turns the in-server sweep off. */
+  expirySweepIntervalMs: number;
 };
 
 export class ConfigError extends Error {
@@ -105,5 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: v.DEMO_SEED ?? !production,
     graphiql: v.GRAPHIQL ?? !production,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    reservationLapseDays: v.RESERVATION_LAPSE_DAYS,
+    expirySweepIntervalMs: v.EXPIRY_SWEEP_INTERVAL_MS,
   };
 }

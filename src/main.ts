@@ -9,6 +9,7 @@ import { createLogger } from './logger';
 import { openDatabase, DatabaseUnavailableError, type OpenDatabase } from './db/open';
 import { migrateToLatest } from './db/migrate';
 import { createApp } from './app';
+import { expireLapsedBookings } from './modules/budgets/bookings';
 import { DEMO_USERS, databaseIsEmpty, seedDemo } from '../seeds/demo';
 
 function fail(message: string, exitCode: number): never {
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   if (config.demoSeed) {
     if (await databaseIsEmpty(db)) {
       await seedDemo(db, {
-        tokenHashKey: config.tokenHashKey,
+        config,
         fiscalYear: fiscalYearOf(config.fiscal, DateTime.now()),
       });
       logger.info('demo data loaded');
@@ -86,10 +87,24 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  // Lapsed reservations are released by a sweep on an interval; any instance may run it (rows
+  // another instance holds are skipped).
+  const sweepContext = { db, actor: null, requestId: 'expiry-sweep', fiscalCalendar: config.fiscal, config };
+  const sweep =
+    config.expirySweepIntervalMs > 0
+      ? setInterval(() => {
+          expireLapsedBookings(sweepContext)
+            .then((expired) => expired > 0 && logger.info({ expired }, 'lapsed reservations released'))
+            .catch((error) => logger.error({ err: error }, 'expiry sweep failed'));
+        }, config.expirySweepIntervalMs)
+      : null;
+  sweep?.unref();
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    if (sweep) clearInterval(sweep);
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     const forceTimer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
     forceTimer.unref();

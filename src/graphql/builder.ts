@@ -26,6 +26,7 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: true;
   Scalars: {
     Decimal: { Input: Decimal; Output: Decimal };
+    Money: { Input: Decimal; Output: Decimal };
     Date: { Input: string; Output: string };
     DateTime: { Input: DateTime; Output: DateTime | Date };
     Currency: { Input: string; Output: string };

@@ -3,7 +3,7 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { DateTime } from 'luxon';
 import { builder } from './builder';
-import { Decimal, parseDecimalText } from '../shared/money';
+import { Decimal, formatMoney, MONEY_SCALE, parseDecimalText } from '../shared/money';
 import { isCurrencyCode } from '../shared/currency';
 
 function stringLiteral(node: ValueNode, scalar: string): string {
@@ -22,13 +22,30 @@ function parseDecimal(value: unknown): Decimal {
 
 builder.scalarType('Decimal', {
   description:
-    'An exact decimal number as a string ("200000.00", "0.02"). Plain digits only: no exponent, NaN or Infinity; at most 18 integer digits and 6 decimal places (money fields allow 2).',
+    'An exact decimal number as a string ("200000.00", "0.02"). Plain digits only: no exponent, NaN or Infinity; at most 18 integer digits and 6 decimal places. Used for ratios; amounts of money use Money.',
   serialize: (value) => {
     const decimal = value instanceof Decimal ? value : new Decimal(String(value));
     return decimal.toFixed();
   },
   parseValue: parseDecimal,
   parseLiteral: (node) => parseDecimal(stringLiteral(node, 'Decimal')),
+});
+
+function parseMoney(value: unknown): Decimal {
+  if (typeof value !== 'string') {
+    throw new GraphQLError('Money must be sent as a string such as "1234.50", never as a JSON number');
+  }
+  const parsed = parseDecimalText(value, MONEY_SCALE);
+  if (!parsed.ok) throw new GraphQLError(`Money ${parsed.reason}`);
+  return parsed.value;
+}
+
+builder.scalarType('Money', {
+  description:
+    'An amount of money as a string with exactly two decimals on output ("200000.00"); input allows at most two ("200000", "0.5"). No exponent, NaN or Infinity. The currency is given beside it.',
+  serialize: (value) => formatMoney(value instanceof Decimal ? value : new Decimal(String(value))),
+  parseValue: parseMoney,
+  parseLiteral: (node) => parseMoney(stringLiteral(node, 'Money')),
 });
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

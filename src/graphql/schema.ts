@@ -8,5 +8,7 @@ import '../modules/calendar/graphql';
 import '../modules/teams/graphql';
 import '../modules/customers/graphql';
 import '../modules/routing/graphql';
+import '../modules/catalog/graphql';
+import '../modules/budgets/graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

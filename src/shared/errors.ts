@@ -1,3 +1,5 @@
+import type { Decimal } from './money';
+
 // Domain errors are values with a stable machine-readable code. Services throw them; the GraphQL
 // layer lists them per mutation (Pothos errors plugin) so clients get a typed union member
 // instead of a top-level error. Anything that is not a DomainError is unexpected and masked.
@@ -68,6 +70,22 @@ export class IdempotencyConflictError extends DomainError {
     super(
       `Idempotency key ${idempotencyKey} was already used with different input; use a new key for a new request`,
       'idempotencyKey',
+    );
+  }
+}
+
+/** An amount larger than what remains of a budget; says what remains. */
+export class BudgetExceededError extends DomainError {
+  readonly code = 'BUDGET_EXCEEDED' as const;
+  constructor(
+    readonly remainingAmount: Decimal,
+    readonly requestedAmount: Decimal,
+    readonly currency: string,
+    field: string,
+  ) {
+    super(
+      `the budget has ${remainingAmount.toFixed(2)} ${currency} remaining; ${requestedAmount.toFixed(2)} ${currency} does not fit`,
+      field,
     );
   }
 }

@@ -27,7 +27,12 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function requestHash(operation: string, input: unknown): string {
-  return crypto.createHash('sha256').update(operation).update('\0').update(canonicalJson(input)).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(operation)
+    .update('\0')
+    .update(canonicalJson(input))
+    .digest('hex');
 }
 
 export function validateIdempotencyKey(key: string): string {
@@ -64,12 +69,19 @@ export async function idempotent<T>(
   );
   if (inserted.rows.length === 0) {
     const stored = await trx('idempotency_keys').where({ key }).first();
-    if (!stored || stored.operation !== request.operation || stored.request_hash !== hash || stored.actor_user_id !== actorUserId) {
+    if (
+      !stored ||
+      stored.operation !== request.operation ||
+      stored.request_hash !== hash ||
+      stored.actor_user_id !== actorUserId
+    ) {
       throw new IdempotencyConflictError(key);
     }
     return { value: await result.load(stored.result_id as string), replayed: true };
   }
   const value = await work();
-  await trx('idempotency_keys').where({ key }).update({ result_type: result.type, result_id: result.idOf(value) });
+  await trx('idempotency_keys')
+    .where({ key })
+    .update({ result_type: result.type, result_id: result.idOf(value) });
   return { value, replayed: false };
 }

@@ -37,7 +37,14 @@ type ServiceRow = {
   retired_at: Date | null;
   effects: Effect[] | null;
 };
-type PriceRow = { service_id: string; effective_from: string; settlement_price: string | null; list_price: string | null; internal_cost: string | null; currency: string };
+type PriceRow = {
+  service_id: string;
+  effective_from: string;
+  settlement_price: string | null;
+  list_price: string | null;
+  internal_cost: string | null;
+  currency: string;
+};
 
 const toService = (row: ServiceRow): ExpertService => ({
   id: row.id,
@@ -67,12 +74,23 @@ function servicesQuery(db: Queryable) {
     .select('s.*', db.raw('array_agg(e.effect) as effects'));
 }
 
-export async function insertService(db: Queryable, service: Omit<ExpertService, 'id' | 'active' | 'retiredAt'>): Promise<ExpertService> {
+export async function insertService(
+  db: Queryable,
+  service: Omit<ExpertService, 'id' | 'active' | 'retiredAt'>,
+): Promise<ExpertService> {
   const [row] = await db('expert_services')
-    .insert({ code: service.code, name: service.name, kind: service.kind, providing_department: service.providingDepartment, description: service.description })
+    .insert({
+      code: service.code,
+      name: service.name,
+      kind: service.kind,
+      providing_department: service.providingDepartment,
+      description: service.description,
+    })
     .returning('id');
   if (service.effects.length > 0) {
-    await db('expert_service_effects').insert(service.effects.map((effect) => ({ service_id: row.id, effect })));
+    await db('expert_service_effects').insert(
+      service.effects.map((effect) => ({ service_id: row.id, effect })),
+    );
   }
   return (await findServicesByIds(db, [row.id as string]))[0]!;
 }
@@ -88,24 +106,37 @@ export async function findServiceByCode(db: Queryable, code: string): Promise<Ex
 
 export async function listServices(
   db: Queryable,
-  filter: { kind?: ServiceKind | null; effectsAny?: readonly Effect[] | null; includeRetired: boolean; limit: number },
+  filter: {
+    kind?: ServiceKind | null;
+    effectsAny?: readonly Effect[] | null;
+    includeRetired: boolean;
+    limit: number;
+  },
 ): Promise<ExpertService[]> {
   const query = servicesQuery(db).orderBy('s.name').limit(filter.limit);
   if (filter.kind) query.where('s.kind', filter.kind);
   if (!filter.includeRetired) query.where('s.active', true);
   if (filter.effectsAny && filter.effectsAny.length > 0) {
     query.whereExists(
-      db('expert_service_effects as f').whereRaw('f.service_id = s.id').whereIn('f.effect', [...filter.effectsAny]),
+      db('expert_service_effects as f')
+        .whereRaw('f.service_id = s.id')
+        .whereIn('f.effect', [...filter.effectsAny]),
     );
   }
   return ((await query) as ServiceRow[]).map(toService);
 }
 
 export async function retireService(db: Queryable, id: string): Promise<void> {
-  await db('expert_services').where({ id }).update({ active: false, retired_at: db.raw('now()') });
+  await db('expert_services')
+    .where({ id })
+    .update({ active: false, retired_at: db.raw('now()') });
 }
 
-export async function upsertPrice(db: Queryable, price: ServicePrice, recordedBy: string | null): Promise<ServicePrice> {
+export async function upsertPrice(
+  db: Queryable,
+  price: ServicePrice,
+  recordedBy: string | null,
+): Promise<ServicePrice> {
   const values = {
     settlement_price: price.settlementPrice ? toDatabase(price.settlementPrice) : null,
     list_price: price.listPrice ? toDatabase(price.listPrice) : null,
@@ -122,7 +153,11 @@ export async function upsertPrice(db: Queryable, price: ServicePrice, recordedBy
 }
 
 /** The price in force on a day: the latest one effective on or before it. */
-export async function findPriceOn(db: Queryable, serviceId: string, day: string): Promise<ServicePrice | null> {
+export async function findPriceOn(
+  db: Queryable,
+  serviceId: string,
+  day: string,
+): Promise<ServicePrice | null> {
   const row = await db<PriceRow>('expert_service_prices')
     .where({ service_id: serviceId })
     .where('effective_from', '<=', day)
@@ -132,5 +167,9 @@ export async function findPriceOn(db: Queryable, serviceId: string, day: string)
 }
 
 export async function findPrices(db: Queryable, serviceIds: readonly string[]): Promise<ServicePrice[]> {
-  return (await db<PriceRow>('expert_service_prices').whereIn('service_id', [...serviceIds]).orderBy('effective_from', 'desc')).map(toPrice);
+  return (
+    await db<PriceRow>('expert_service_prices')
+      .whereIn('service_id', [...serviceIds])
+      .orderBy('effective_from', 'desc')
+  ).map(toPrice);
 }

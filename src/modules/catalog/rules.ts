@@ -5,7 +5,12 @@ import { MONEY_SCALE, type Decimal } from '../../shared/money';
 export const SERVICE_KINDS = ['PAID', 'FREE'] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
-export const EFFECTS = ['OPPORTUNITY', 'PRICE_ACCEPTANCE', 'SOLUTION_ACCEPTANCE', 'RELATIONSHIP_CLOSENESS'] as const;
+export const EFFECTS = [
+  'OPPORTUNITY',
+  'PRICE_ACCEPTANCE',
+  'SOLUTION_ACCEPTANCE',
+  'RELATIONSHIP_CLOSENESS',
+] as const;
 export type Effect = (typeof EFFECTS)[number];
 
 /** Free expert services may be delivered by the service, solution or pre-sales departments. */
@@ -17,26 +22,39 @@ export const PRICE_MAX = '100000000';
 export function validateAmount(value: Decimal, field: string, options: { positive?: boolean } = {}): Decimal {
   const name = field.split('.').pop();
   if (value.isNegative()) throw new ValidationError(field, `${name} cannot be negative`);
-  if (options.positive && value.isZero()) throw new ValidationError(field, `${name} must be greater than zero`);
-  if (value.decimalPlaces() > MONEY_SCALE) throw new ValidationError(field, `${name} has at most ${MONEY_SCALE} decimal places`);
-  if (value.greaterThan(PRICE_MAX)) throw new ValidationError(field, `${name} above ${PRICE_MAX} is not plausible`);
+  if (options.positive && value.isZero())
+    throw new ValidationError(field, `${name} must be greater than zero`);
+  if (value.decimalPlaces() > MONEY_SCALE)
+    throw new ValidationError(field, `${name} has at most ${MONEY_SCALE} decimal places`);
+  if (value.greaterThan(PRICE_MAX))
+    throw new ValidationError(field, `${name} above ${PRICE_MAX} is not plausible`);
   return value;
 }
 
-export type PriceInput = { settlementPrice?: Decimal | null; listPrice?: Decimal | null; internalCost?: Decimal | null };
+export type PriceInput = {
+  settlementPrice?: Decimal | null;
+  listPrice?: Decimal | null;
+  internalCost?: Decimal | null;
+};
 
 /** A FREE service has a settlement price only; a PAID one a list price and an internal cost. */
 export function validatePriceForKind(kind: ServiceKind, price: PriceInput, path: string): PriceInput {
   if (kind === 'FREE') {
-    if (!price.settlementPrice) throw new ValidationError(`${path}.settlementPrice`, 'a free service needs a settlement price');
+    if (!price.settlementPrice)
+      throw new ValidationError(`${path}.settlementPrice`, 'a free service needs a settlement price');
     if (price.listPrice || price.internalCost) {
-      throw new ValidationError(`${path}.listPrice`, 'a free service has a settlement price, not a list price or internal cost');
+      throw new ValidationError(
+        `${path}.listPrice`,
+        'a free service has a settlement price, not a list price or internal cost',
+      );
     }
     return { settlementPrice: validateAmount(price.settlementPrice, `${path}.settlementPrice`) };
   }
   if (!price.listPrice) throw new ValidationError(`${path}.listPrice`, 'a paid service needs a list price');
-  if (!price.internalCost) throw new ValidationError(`${path}.internalCost`, 'a paid service needs an internal cost');
-  if (price.settlementPrice) throw new ValidationError(`${path}.settlementPrice`, 'a paid service has no settlement price');
+  if (!price.internalCost)
+    throw new ValidationError(`${path}.internalCost`, 'a paid service needs an internal cost');
+  if (price.settlementPrice)
+    throw new ValidationError(`${path}.settlementPrice`, 'a paid service has no settlement price');
   return {
     listPrice: validateAmount(price.listPrice, `${path}.listPrice`),
     internalCost: validateAmount(price.internalCost, `${path}.internalCost`),

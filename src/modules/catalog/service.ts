@@ -11,7 +11,13 @@ import { recordAudit } from '../audit/repository';
 import { validateName, type Department } from '../teams/rules';
 import * as repository from './repository';
 import type { ExpertService, ServicePrice } from './repository';
-import { FREE_SERVICE_DEPARTMENTS, SERVICE_CODE_PATTERN, validatePriceForKind, type Effect, type ServiceKind } from './rules';
+import {
+  FREE_SERVICE_DEPARTMENTS,
+  SERVICE_CODE_PATTERN,
+  validatePriceForKind,
+  type Effect,
+  type ServiceKind,
+} from './rules';
 
 const DESCRIPTION_MAX = 2000;
 
@@ -31,55 +37,115 @@ export async function createExpertService(
     currency: string;
   },
 ): Promise<ExpertService> {
-  if (!hasRole(context.actor, 'ADMIN')) throw new ForbiddenActionError('only an ADMIN may add expert services');
+  if (!hasRole(context.actor, 'ADMIN'))
+    throw new ForbiddenActionError('only an ADMIN may add expert services');
   const code = input.code.trim().toUpperCase();
-  if (!SERVICE_CODE_PATTERN.test(code)) throw new ValidationError('input.code', 'code must be 2–40 of A–Z, 0–9, _ and -');
+  if (!SERVICE_CODE_PATTERN.test(code))
+    throw new ValidationError('input.code', 'code must be 2–40 of A–Z, 0–9, _ and -');
   const name = validateName(input.name, 'input.name');
   const description = (input.description ?? '').trim();
-  if (description.length > DESCRIPTION_MAX) throw new ValidationError('input.description', `description is longer than ${DESCRIPTION_MAX} characters`);
+  if (description.length > DESCRIPTION_MAX)
+    throw new ValidationError(
+      'input.description',
+      `description is longer than ${DESCRIPTION_MAX} characters`,
+    );
   const effects = [...new Set(input.effects ?? [])];
-  if (input.kind === 'PAID' && effects.length > 0) throw new ValidationError('input.effects', 'effects describe free services only');
-  if (input.kind === 'FREE' && !(FREE_SERVICE_DEPARTMENTS as readonly string[]).includes(input.providingDepartment)) {
-    throw new ValidationError('input.providingDepartment', 'free services are delivered by the service, solutions or pre-sales departments');
+  if (input.kind === 'PAID' && effects.length > 0)
+    throw new ValidationError('input.effects', 'effects describe free services only');
+  if (
+    input.kind === 'FREE' &&
+    !(FREE_SERVICE_DEPARTMENTS as readonly string[]).includes(input.providingDepartment)
+  ) {
+    throw new ValidationError(
+      'input.providingDepartment',
+      'free services are delivered by the service, solutions or pre-sales departments',
+    );
   }
   const price = validatePriceForKind(input.kind, input, 'input');
   return inTransaction(context.db, async (trx) => {
-    if (await repository.findServiceByCode(trx, code)) throw new ConflictError(`a service with code ${code} exists`, 'input.code');
-    const service = await repository.insertService(trx, { code, name, kind: input.kind, providingDepartment: input.providingDepartment, description, effects });
+    if (await repository.findServiceByCode(trx, code))
+      throw new ConflictError(`a service with code ${code} exists`, 'input.code');
+    const service = await repository.insertService(trx, {
+      code,
+      name,
+      kind: input.kind,
+      providingDepartment: input.providingDepartment,
+      description,
+      effects,
+    });
     const firstPrice = await repository.upsertPrice(
       trx,
-      { serviceId: service.id, effectiveFrom: input.effectiveFrom, settlementPrice: price.settlementPrice ?? null, listPrice: price.listPrice ?? null, internalCost: price.internalCost ?? null, currency: input.currency },
+      {
+        serviceId: service.id,
+        effectiveFrom: input.effectiveFrom,
+        settlementPrice: price.settlementPrice ?? null,
+        listPrice: price.listPrice ?? null,
+        internalCost: price.internalCost ?? null,
+        currency: input.currency,
+      },
       context.actor?.userId ?? null,
     );
-    await recordAudit(trx, context, { action: 'expertService.create', entityType: 'ExpertService', entityId: service.id, after: { ...service, price: firstPrice } });
+    await recordAudit(trx, context, {
+      action: 'expertService.create',
+      entityType: 'ExpertService',
+      entityId: service.id,
+      after: { ...service, price: firstPrice },
+    });
     return service;
   });
 }
 
 export async function setServicePrice(
   context: UseCaseContext,
-  input: { serviceId: string; effectiveFrom: string; settlementPrice?: Decimal | null; listPrice?: Decimal | null; internalCost?: Decimal | null; currency: string },
+  input: {
+    serviceId: string;
+    effectiveFrom: string;
+    settlementPrice?: Decimal | null;
+    listPrice?: Decimal | null;
+    internalCost?: Decimal | null;
+    currency: string;
+  },
 ): Promise<ServicePrice> {
-  if (!hasAnyRole(context.actor, ['ADMIN', 'FINANCE'])) throw new ForbiddenActionError('only ADMIN or FINANCE may set prices');
+  if (!hasAnyRole(context.actor, ['ADMIN', 'FINANCE']))
+    throw new ForbiddenActionError('only ADMIN or FINANCE may set prices');
   const serviceId = requireId(input.serviceId, 'input.serviceId');
   return inTransaction(context.db, async (trx) => {
     const [service] = await repository.findServicesByIds(trx, [serviceId]);
     if (!service) throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
     if (!service.active) throw new ValidationError('input.serviceId', `${service.name} is retired`);
     const price = validatePriceForKind(service.kind, input, 'input');
-    const before = (await repository.findPrices(trx, [serviceId])).find((p) => p.effectiveFrom === input.effectiveFrom) ?? null;
+    const before =
+      (await repository.findPrices(trx, [serviceId])).find((p) => p.effectiveFrom === input.effectiveFrom) ??
+      null;
     const after = await repository.upsertPrice(
       trx,
-      { serviceId, effectiveFrom: input.effectiveFrom, settlementPrice: price.settlementPrice ?? null, listPrice: price.listPrice ?? null, internalCost: price.internalCost ?? null, currency: input.currency },
+      {
+        serviceId,
+        effectiveFrom: input.effectiveFrom,
+        settlementPrice: price.settlementPrice ?? null,
+        listPrice: price.listPrice ?? null,
+        internalCost: price.internalCost ?? null,
+        currency: input.currency,
+      },
       context.actor?.userId ?? null,
     );
-    await recordAudit(trx, context, { action: 'expertService.setPrice', entityType: 'ExpertService', entityId: serviceId, before, after });
+    await recordAudit(trx, context, {
+      action: 'expertService.setPrice',
+      entityType: 'ExpertService',
+      entityId: serviceId,
+      before,
+      after,
+    });
     return after;
   });
 }
 
-export async function retireExpertService(context: UseCaseContext, serviceIdInput: string): Promise<ExpertService> {
-  if (!hasRole(context.actor, 'ADMIN')) throw new ForbiddenActionError('only an ADMIN may retire expert services');
+export async function retireExpertService(
+  context: UseCaseContext,
+  serviceIdInput: string,
+): Promise<ExpertService> {
+  if (!hasRole(context.actor, 'ADMIN'))
+    throw new ForbiddenActionError('only an ADMIN may retire expert services');
   const serviceId = requireId(serviceIdInput, 'serviceId');
   return inTransaction(context.db, async (trx) => {
     const [before] = await repository.findServicesByIds(trx, [serviceId]);
@@ -87,7 +153,13 @@ export async function retireExpertService(context: UseCaseContext, serviceIdInpu
     if (!before.active) throw new ConflictError(`${before.name} is already retired`, 'serviceId');
     await repository.retireService(trx, serviceId);
     const [after] = await repository.findServicesByIds(trx, [serviceId]);
-    await recordAudit(trx, context, { action: 'expertService.retire', entityType: 'ExpertService', entityId: serviceId, before, after });
+    await recordAudit(trx, context, {
+      action: 'expertService.retire',
+      entityType: 'ExpertService',
+      entityId: serviceId,
+      before,
+      after,
+    });
     return after!;
   });
 }

@@ -68,12 +68,12 @@ const FinancialsRef = builder.objectRef<CustomerFinancials>('CustomerFinancials'
   fields: (t) => ({
     fiscalYear: t.exposeInt('fiscalYear', { description: 'Fiscal year.' }),
     contribution: t.field({
-      type: 'Decimal',
+      type: 'Money',
       description: 'Contribution (revenue) in the year.',
       resolve: (f) => f.contribution,
     }),
     potential: t.field({
-      type: 'Decimal',
+      type: 'Money',
       description: 'Estimated reachable revenue.',
       resolve: (f) => f.potential,
     }),
@@ -172,12 +172,12 @@ const TieringPolicyRef = builder.objectRef<TieringPolicy>('TieringPolicy').imple
   fields: (t) => ({
     fiscalYear: t.exposeInt('fiscalYear', { description: 'Fiscal year.' }),
     contributionThreshold: t.field({
-      type: 'Decimal',
+      type: 'Money',
       description: 'Contribution at or above this is high.',
       resolve: (p) => p.contributionThreshold,
     }),
     potentialThreshold: t.field({
-      type: 'Decimal',
+      type: 'Money',
       description: 'Potential at or above this is high.',
       resolve: (p) => p.potentialThreshold,
     }),
@@ -377,8 +377,8 @@ const SetFinancialsInput = builder.inputType('SetCustomerFinancialsInput', {
   fields: (t) => ({
     accountId: t.id({ description: 'Account.' }),
     fiscalYear: t.int({ description: 'Fiscal year.' }),
-    contribution: t.field({ type: 'Decimal', description: 'Contribution (revenue), ≥ 0, 2 decimals.' }),
-    potential: t.field({ type: 'Decimal', description: 'Estimated reachable revenue, ≥ 0, 2 decimals.' }),
+    contribution: t.field({ type: 'Money', description: 'Contribution (revenue), ≥ 0, 2 decimals.' }),
+    potential: t.field({ type: 'Money', description: 'Estimated reachable revenue, ≥ 0, 2 decimals.' }),
     currency: t.field({
       type: 'Currency',
       required: false,
@@ -392,10 +392,10 @@ const SetTieringPolicyInput = builder.inputType('SetTieringPolicyInput', {
   fields: (t) => ({
     fiscalYear: t.int({ description: 'Fiscal year.' }),
     contributionThreshold: t.field({
-      type: 'Decimal',
+      type: 'Money',
       description: 'Contribution at or above this is high.',
     }),
-    potentialThreshold: t.field({ type: 'Decimal', description: 'Potential at or above this is high.' }),
+    potentialThreshold: t.field({ type: 'Money', description: 'Potential at or above this is high.' }),
     currency: t.field({
       type: 'Currency',
       required: false,

@@ -6,15 +6,12 @@ export async function countOpenKeyAccountCommitments(
   db: Queryable,
   accountId: string,
 ): Promise<{ openBookings: number; budgetsWithFunds: number }> {
-  const hasBudgets = await db.schema.hasTable('budgets');
-  if (!hasBudgets) return { openBookings: 0, budgetsWithFunds: 0 };
-  const [row] = (
-    await db.raw(
-      `select
-       (select count(*) from bookings where account_id = ? and state = 'BOOKED')::int as open_bookings,
+  const result = await db.raw(
+    `select
+       (select count(*) from bookings where account_id = ? and state in ('BOOKED', 'PENDING_APPROVAL'))::int as open_bookings,
        (select count(*) from budgets where account_id = ? and remaining_amount > 0 and closed_at is null)::int as budgets_with_funds`,
-      [accountId, accountId],
-    )
-  ).rows as { open_bookings: number; budgets_with_funds: number }[];
-  return { openBookings: row!.open_bookings, budgetsWithFunds: row!.budgets_with_funds };
+    [accountId, accountId],
+  );
+  const row = result.rows[0] as { open_bookings: number; budgets_with_funds: number };
+  return { openBookings: row.open_bookings, budgetsWithFunds: row.budgets_with_funds };
 }

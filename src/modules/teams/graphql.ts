@@ -57,7 +57,7 @@ const CostRateRef = builder.objectRef<CostRate>('CostRate').implement({
       resolve: (rate) => rate.effectiveFrom,
     }),
     ratePerHour: t.field({
-      type: 'Decimal',
+      type: 'Money',
       description: 'Internal cost per hour.',
       resolve: (rate) => rate.ratePerHour,
     }),
@@ -209,7 +209,7 @@ const SetCostRateInput = builder.inputType('SetCostRateInput', {
   fields: (t) => ({
     personId: t.id({ description: 'Person.' }),
     effectiveFrom: t.field({ type: 'Date', description: 'First day in force.' }),
-    ratePerHour: t.field({ type: 'Decimal', description: 'Internal cost per hour, at most 2 decimals.' }),
+    ratePerHour: t.field({ type: 'Money', description: 'Internal cost per hour, at most 2 decimals.' }),
     currency: t.field({
       type: 'Currency',
       required: false,

@@ -1,0 +1,411 @@
+// Booking free expert services against a key account's operating budget. BOOKED reserves the
+// settlement price in force on the day of booking; DELIVERED releases the reservation and posts
+// the actual cost; CANCELLED and EXPIRED release it. Over the remaining budget a booking is
+// refused (stating what remains) unless filed as an exception for a SALES_LEADER, or the tier's
+// policy is WARN. Every step locks the budget row, so concurrent bookings never overspend.
+import { DateTime } from 'luxon';
+import { inTransaction, type Transaction } from '../../db/transaction';
+import type { UseCaseContext } from '../../graphql/context';
+import { hasRole } from '../../shared/auth';
+import {
+  BudgetExceededError,
+  ForbiddenActionError,
+  NotFoundError,
+  ValidationError,
+} from '../../shared/errors';
+import { fiscalYearOf, instantOfDate } from '../../shared/fiscal';
+import { idempotent } from '../../shared/idempotency';
+import { requireId } from '../../shared/ids';
+import type { Decimal } from '../../shared/money';
+import { recordAudit } from '../audit/repository';
+import { isCsmOf, loadReadableAccount } from '../customers/access';
+import { isKeyAccount } from '../customers/rules';
+import { findPriceOn, findServicesByIds } from '../catalog/repository';
+import { FREE_SERVICE_DEPARTMENTS, validateAmount } from '../catalog/rules';
+import { today } from '../catalog/service';
+import { findPeopleByIds } from '../teams/repository';
+import * as repository from './repository';
+import type { Booking } from './repository';
+import { assertTransition, fundsDecision } from './rules';
+import { validateReasonText } from './service';
+
+export const BOOKING_PEOPLE_MAX = 20;
+export const NOTES_MAX = 2000;
+export const PLANNED_DAYS_AHEAD_MAX = 730;
+export const EXPIRY_BATCH_MAX = 500;
+
+const loadBooking = (context: UseCaseContext) => async (id: string) =>
+  (await repository.findBookingById(context.db, id))!;
+
+function requireCsmOrAdmin(context: UseCaseContext, customer: Parameters<typeof isCsmOf>[1]): void {
+  if (!hasRole(context.actor, 'ADMIN') && !isCsmOf(context.actor, customer)) {
+    throw new ForbiddenActionError(
+      `only the CSM of ${customer.name} (or an ADMIN) may book and manage its free services`,
+    );
+  }
+}
+
+export type BookInput = {
+  accountId: string;
+  serviceId: string;
+  plannedDate: string;
+  personIds?: readonly string[] | null;
+  notes?: string | null;
+  requestException?: boolean | null;
+  exceptionReason?: string | null;
+  idempotencyKey: string;
+};
+
+async function checkPeople(trx: Transaction, ids: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(ids.map((id, index) => requireId(id, `input.personIds.${index}`)))];
+  if (unique.length > BOOKING_PEOPLE_MAX)
+    throw new ValidationError('input.personIds', `at most ${BOOKING_PEOPLE_MAX} people per booking`);
+  const people = await findPeopleByIds(trx, unique);
+  for (const [index, id] of unique.entries()) {
+    const person = people.find((p) => p.id === id);
+    if (!person) throw new NotFoundError('Person', id, `input.personIds.${index}`);
+    if (!person.active) throw new ValidationError(`input.personIds.${index}`, `${person.name} is inactive`);
+    if (!(FREE_SERVICE_DEPARTMENTS as readonly string[]).includes(person.department)) {
+      throw new ValidationError(
+        `input.personIds.${index}`,
+        `free services are delivered by service, solutions or pre-sales people; ${person.name} is in ${person.department}`,
+      );
+    }
+  }
+  return unique;
+}
+
+export async function bookFreeService(context: UseCaseContext, input: BookInput): Promise<Booking> {
+  const serviceId = requireId(input.serviceId, 'input.serviceId');
+  const notes = (input.notes ?? '').trim();
+  if (notes.length > NOTES_MAX)
+    throw new ValidationError('input.notes', `notes are longer than ${NOTES_MAX} characters`);
+  const day = today(context);
+  const earliest = DateTime.fromISO(day).minus({ days: context.config.reservationLapseDays }).toISODate()!;
+  const latest = DateTime.fromISO(day).plus({ days: PLANNED_DAYS_AHEAD_MAX }).toISODate()!;
+  if (input.plannedDate < earliest || input.plannedDate > latest) {
+    throw new ValidationError('input.plannedDate', `plannedDate must be between ${earliest} and ${latest}`);
+  }
+  const exceptionReason = input.requestException
+    ? validateReasonText(input.exceptionReason ?? '', 'input.exceptionReason')
+    : null;
+  return inTransaction(context.db, async (trx) => {
+    const { value } = await idempotent(
+      trx,
+      context,
+      {
+        key: input.idempotencyKey,
+        operation: 'bookFreeService',
+        input: { ...input, idempotencyKey: undefined },
+      },
+      { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+      async () => {
+        const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
+        requireCsmOrAdmin(context, customer);
+        if (!isKeyAccount(customer.tier)) {
+          throw new ValidationError(
+            'input.accountId',
+            `free expert services are for key accounts (A, C); ${customer.name} is tier ${customer.tier}`,
+          );
+        }
+        const [service] = await findServicesByIds(trx, [serviceId]);
+        if (!service) throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
+        if (service.kind !== 'FREE')
+          throw new ValidationError('input.serviceId', `${service.name} is a paid service: order it instead`);
+        if (!service.active) throw new ValidationError('input.serviceId', `${service.name} is retired`);
+        const price = await findPriceOn(trx, serviceId, day);
+        if (!price?.settlementPrice)
+          throw new ValidationError(
+            'input.serviceId',
+            `${service.name} has no settlement price in force on ${day}`,
+          );
+        const personIds = await checkPeople(trx, input.personIds ?? []);
+        const fiscalYear = fiscalYearOf(
+          context.fiscalCalendar,
+          instantOfDate(context.fiscalCalendar, input.plannedDate),
+        );
+        // The lock that makes concurrent bookings on one budget take turns.
+        const budget = await repository.findBudgetFor(trx, customer.id, fiscalYear, { forUpdate: true });
+        if (!budget)
+          throw new ValidationError(
+            'input.plannedDate',
+            `${customer.name} has no operating budget for FY${fiscalYear}`,
+          );
+        if (budget.closedAt)
+          throw new ValidationError(
+            'input.plannedDate',
+            `the FY${fiscalYear} budget of ${customer.name} is closed`,
+          );
+        if (price.currency !== budget.currency) {
+          throw new ValidationError(
+            'input.serviceId',
+            `the price is in ${price.currency} but the budget is in ${budget.currency}`,
+          );
+        }
+        const policy = await repository.findOverrunPolicy(trx, customer.tier);
+        const decision = fundsDecision(budget.totals.remaining, price.settlementPrice, policy);
+        if (decision === 'NEEDS_EXCEPTION' && !exceptionReason) {
+          throw new BudgetExceededError(
+            budget.totals.remaining,
+            price.settlementPrice,
+            budget.currency,
+            'input.serviceId',
+          );
+        }
+        const pending = decision === 'NEEDS_EXCEPTION';
+        const booking = await repository.insertBooking(trx, {
+          accountId: customer.id,
+          budgetId: budget.id,
+          serviceId,
+          requestedBy: context.actor!.userId,
+          csmPersonId: customer.csmPersonId,
+          plannedDate: input.plannedDate,
+          state: pending ? 'PENDING_APPROVAL' : 'BOOKED',
+          settlementPrice: price.settlementPrice,
+          currency: budget.currency,
+          notes,
+          exceptionReason,
+          overrun: decision === 'OVERRUN_FLAGGED',
+        });
+        await repository.insertBookingPeople(trx, booking.id, customer.id, personIds);
+        if (!pending) {
+          await repository.postEntries(
+            trx,
+            budget,
+            [{ kind: 'RESERVE', amount: price.settlementPrice, bookingId: booking.id }],
+            context.actor!.userId,
+          );
+        }
+        await recordAudit(trx, context, {
+          action: pending ? 'booking.requestException' : 'booking.book',
+          entityType: 'Booking',
+          entityId: booking.id,
+          accountId: customer.id,
+          after: { ...booking, personIds },
+        });
+        return booking;
+      },
+    );
+    return value;
+  });
+}
+
+/** Locks the booking and its budget (budget first, as every money path does) and checks the caller. */
+async function lockBooking(context: UseCaseContext, trx: Transaction, bookingId: string) {
+  const id = requireId(bookingId, 'input.bookingId');
+  const unlocked = await repository.findBookingById(trx, id);
+  if (!unlocked) throw new NotFoundError('Booking', id, 'input.bookingId');
+  const budget = await repository.findBudgetById(trx, unlocked.budgetId, { forUpdate: true });
+  const booking = (await repository.findBookingById(trx, id, { forUpdate: true }))!;
+  const customer = await loadReadableAccount(context, trx, booking.accountId, 'input.bookingId');
+  return { booking, budget: budget!, customer };
+}
+
+export async function deliverBooking(
+  context: UseCaseContext,
+  input: { bookingId: string; actualCost?: Decimal | null; idempotencyKey: string },
+): Promise<Booking> {
+  const actualCost = input.actualCost ? validateAmount(input.actualCost, 'input.actualCost') : null;
+  return inTransaction(context.db, async (trx) => {
+    const { value } = await idempotent(
+      trx,
+      context,
+      {
+        key: input.idempotencyKey,
+        operation: 'deliverBooking',
+        input: { ...input, idempotencyKey: undefined },
+      },
+      { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+      async () => {
+        const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
+        requireCsmOrAdmin(context, customer);
+        assertTransition(booking.state, 'DELIVERED');
+        const cost = actualCost ?? booking.settlementPrice;
+        const afterRelease = budget.totals.remaining.plus(booking.settlementPrice);
+        // Delivered work is a fact: its cost is posted even past the budget, and flagged.
+        const overrun = booking.overrun || cost.greaterThan(afterRelease);
+        await repository.postEntries(
+          trx,
+          budget,
+          [
+            ...(booking.settlementPrice.isZero()
+              ? []
+              : [{ kind: 'RELEASE' as const, amount: booking.settlementPrice, bookingId: booking.id }]),
+            ...(cost.isZero() ? [] : [{ kind: 'SPEND' as const, amount: cost, bookingId: booking.id }]),
+          ],
+          context.actor!.userId,
+        );
+        const after = await repository.updateBooking(trx, booking.id, {
+          state: 'DELIVERED',
+          actualCost: cost,
+          overrun,
+        });
+        await recordAudit(trx, context, {
+          action: 'booking.deliver',
+          entityType: 'Booking',
+          entityId: booking.id,
+          accountId: booking.accountId,
+          before: booking,
+          after,
+        });
+        return after;
+      },
+    );
+    return value;
+  });
+}
+
+export async function cancelBooking(
+  context: UseCaseContext,
+  input: { bookingId: string; reason: string; idempotencyKey: string },
+): Promise<Booking> {
+  const reason = validateReasonText(input.reason, 'input.reason');
+  return inTransaction(context.db, async (trx) => {
+    const { value } = await idempotent(
+      trx,
+      context,
+      {
+        key: input.idempotencyKey,
+        operation: 'cancelBooking',
+        input: { ...input, idempotencyKey: undefined },
+      },
+      { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+      async () => {
+        const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
+        requireCsmOrAdmin(context, customer);
+        assertTransition(booking.state, 'CANCELLED');
+        if (booking.state === 'BOOKED' && !booking.settlementPrice.isZero()) {
+          await repository.postEntries(
+            trx,
+            budget,
+            [{ kind: 'RELEASE', amount: booking.settlementPrice, bookingId: booking.id, reason }],
+            context.actor!.userId,
+          );
+        }
+        const after = await repository.updateBooking(trx, booking.id, { state: 'CANCELLED' });
+        await recordAudit(trx, context, {
+          action: 'booking.cancel',
+          entityType: 'Booking',
+          entityId: booking.id,
+          accountId: booking.accountId,
+          before: booking,
+          after: { ...after, reason },
+        });
+        return after;
+      },
+    );
+    return value;
+  });
+}
+
+/** A SALES_LEADER approves (the booking reserves, even past the budget, flagged) or rejects an exception. */
+export async function decideBookingException(
+  context: UseCaseContext,
+  input: { bookingId: string; approve: boolean; idempotencyKey: string },
+): Promise<Booking> {
+  if (!hasRole(context.actor, 'SALES_LEADER'))
+    throw new ForbiddenActionError('only a SALES_LEADER may decide budget exceptions');
+  return inTransaction(context.db, async (trx) => {
+    const { value } = await idempotent(
+      trx,
+      context,
+      {
+        key: input.idempotencyKey,
+        operation: 'decideBookingException',
+        input: { ...input, idempotencyKey: undefined },
+      },
+      { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+      async () => {
+        const { booking, budget } = await lockBooking(context, trx, input.bookingId);
+        const to = input.approve ? 'BOOKED' : 'REJECTED';
+        assertTransition(booking.state, to);
+        if (input.approve) {
+          await repository.postEntries(
+            trx,
+            budget,
+            [
+              {
+                kind: 'RESERVE',
+                amount: booking.settlementPrice,
+                bookingId: booking.id,
+                reason: `exception approved: ${booking.exceptionReason}`,
+              },
+            ],
+            context.actor!.userId,
+          );
+        }
+        const after = await repository.updateBooking(trx, booking.id, {
+          state: to,
+          exceptionDecidedBy: context.actor!.userId,
+          overrun: input.approve && booking.settlementPrice.greaterThan(budget.totals.remaining),
+        });
+        await recordAudit(trx, context, {
+          action: input.approve ? 'booking.approveException' : 'booking.rejectException',
+          entityType: 'Booking',
+          entityId: booking.id,
+          accountId: booking.accountId,
+          before: booking,
+          after,
+        });
+        return after;
+      },
+    );
+    return value;
+  });
+}
+
+/**
+ * Releases reservations of bookings still BOOKED more than the lapse period after their planned
+ * date, recorded in the ledger like any release. Safe to run from several instances at once
+ * (rows another sweeper holds are skipped). Returns how many bookings expired.
+ */
+export async function expireLapsedBookings(context: UseCaseContext): Promise<number> {
+  const cutoff = DateTime.fromISO(today(context))
+    .minus({ days: context.config.reservationLapseDays })
+    .toISODate()!;
+  let expired = 0;
+  while (true) {
+    const candidates = await repository.findLapsedBookings(context.db, cutoff, EXPIRY_BATCH_MAX);
+    let progressed = 0;
+    for (const candidate of candidates) {
+      // Budget first, then the booking, as every money path locks them; skip one another sweeper holds.
+      const done = await inTransaction(context.db, async (trx) => {
+        const budget = (await repository.findBudgetById(trx, candidate.budgetId, { forUpdate: true }))!;
+        const booking = await repository.findBookingById(trx, candidate.id, {
+          forUpdate: true,
+          skipLocked: true,
+        });
+        if (!booking || booking.state !== 'BOOKED') return false;
+        if (!booking.settlementPrice.isZero()) {
+          await repository.postEntries(
+            trx,
+            budget,
+            [
+              {
+                kind: 'RELEASE',
+                amount: booking.settlementPrice,
+                bookingId: booking.id,
+                reason: `lapsed: planned ${booking.plannedDate}, not delivered by ${cutoff}`,
+              },
+            ],
+            null,
+          );
+        }
+        const after = await repository.updateBooking(trx, booking.id, { state: 'EXPIRED' });
+        await recordAudit(trx, context, {
+          action: 'booking.expire',
+          entityType: 'Booking',
+          entityId: booking.id,
+          accountId: booking.accountId,
+          before: booking,
+          after,
+        });
+        return true;
+      });
+      if (done) progressed += 1;
+    }
+    expired += progressed;
+    // A short batch is the last; a batch another sweeper took entirely is left to it.
+    if (candidates.length < EXPIRY_BATCH_MAX || progressed === 0) return expired;
+  }
+}

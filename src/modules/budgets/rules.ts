@@ -1,0 +1,103 @@
+// Pure rules of operating budgets and bookings: what each ledger entry does to a budget's
+// buckets, the booking state machine, the budget amount, and the decision when funds run short.
+import { InvalidTransitionError } from '../../shared/errors';
+import { Decimal, roundMoney } from '../../shared/money';
+
+export const ENTRY_KINDS = [
+  'ALLOCATION',
+  'OPENING',
+  'RESERVE',
+  'RELEASE',
+  'SPEND',
+  'ADJUSTMENT',
+  'TRANSFER_IN',
+  'TRANSFER_OUT',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+export type Deltas = { allocated: Decimal; reserved: Decimal; spent: Decimal };
+export type Totals = { allocated: Decimal; reserved: Decimal; spent: Decimal; remaining: Decimal };
+
+const zero = () => new Decimal(0);
+
+/** The buckets an entry moves. ADJUSTMENT alone is signed; every other amount is positive. */
+export function deltasFor(kind: EntryKind, amount: Decimal): Deltas {
+  if (amount.isZero()) throw new Error('a ledger entry moves a non-zero amount');
+  if (kind !== 'ADJUSTMENT' && amount.isNegative()) throw new Error(`${kind} amounts are positive`);
+  switch (kind) {
+    case 'ALLOCATION':
+    case 'TRANSFER_IN':
+    case 'ADJUSTMENT':
+      return { allocated: amount, reserved: zero(), spent: zero() };
+    case 'TRANSFER_OUT':
+      return { allocated: amount.negated(), reserved: zero(), spent: zero() };
+    case 'RESERVE':
+      return { allocated: zero(), reserved: amount, spent: zero() };
+    case 'RELEASE':
+      return { allocated: zero(), reserved: amount.negated(), spent: zero() };
+    case 'OPENING':
+    case 'SPEND':
+      return { allocated: zero(), reserved: zero(), spent: amount };
+  }
+}
+
+export function applyDeltas(totals: Totals, deltas: Deltas): Totals {
+  const allocated = totals.allocated.plus(deltas.allocated);
+  const reserved = totals.reserved.plus(deltas.reserved);
+  const spent = totals.spent.plus(deltas.spent);
+  if (reserved.isNegative()) throw new Error('a release larger than the reservation');
+  return { allocated, reserved, spent, remaining: allocated.minus(reserved).minus(spent) };
+}
+
+export const emptyTotals = (): Totals => ({
+  allocated: zero(),
+  reserved: zero(),
+  spent: zero(),
+  remaining: zero(),
+});
+
+/** Budget = revenue target × operating ratio, rounded to the cent once, here. */
+export function budgetAmount(revenueTarget: Decimal, operatingRatio: Decimal): Decimal {
+  return roundMoney(revenueTarget.times(operatingRatio));
+}
+
+export const BOOKING_STATES = [
+  'PENDING_APPROVAL',
+  'BOOKED',
+  'DELIVERED',
+  'CANCELLED',
+  'EXPIRED',
+  'REJECTED',
+] as const;
+export type BookingState = (typeof BOOKING_STATES)[number];
+
+const TRANSITIONS: Record<BookingState, readonly BookingState[]> = {
+  PENDING_APPROVAL: ['BOOKED', 'REJECTED', 'CANCELLED'],
+  BOOKED: ['DELIVERED', 'CANCELLED', 'EXPIRED'],
+  DELIVERED: [],
+  CANCELLED: [],
+  EXPIRED: [],
+  REJECTED: [],
+};
+
+export function canTransition(from: BookingState, to: BookingState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function assertTransition(from: BookingState, to: BookingState): void {
+  if (!canTransition(from, to)) throw new InvalidTransitionError('Booking', from, to);
+}
+
+export const OVERRUN_POLICIES = ['STOP', 'WARN'] as const;
+export type OverrunPolicy = (typeof OVERRUN_POLICIES)[number];
+
+export type FundsDecision = 'FITS' | 'NEEDS_EXCEPTION' | 'OVERRUN_FLAGGED';
+
+/** STOP (the default): a booking over the remaining budget needs an approved exception; WARN: it goes through, flagged. */
+export function fundsDecision(remaining: Decimal, amount: Decimal, policy: OverrunPolicy): FundsDecision {
+  if (amount.lessThanOrEqualTo(remaining)) return 'FITS';
+  return policy === 'STOP' ? 'NEEDS_EXCEPTION' : 'OVERRUN_FLAGGED';
+}
+
+export const TRANSFER_STATES = ['REQUESTED', 'APPROVED', 'REJECTED'] as const;
+export type TransferState = (typeof TRANSFER_STATES)[number];

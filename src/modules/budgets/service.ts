@@ -1,0 +1,335 @@
+// Use cases for operating budgets: the default ratio per fiscal year and the overrun policy per
+// tier (FINANCE), creating a key account's budget for a year and adjusting it (FINANCE, with
+// idempotency keys), reading budgets, and previewing a booking without changing anything.
+import { DateTime } from 'luxon';
+import { inTransaction } from '../../db/transaction';
+import type { UseCaseContext } from '../../graphql/context';
+import { hasAnyRole } from '../../shared/auth';
+import {
+  BudgetExceededError,
+  ConflictError,
+  ForbiddenActionError,
+  NotFoundError,
+  ValidationError,
+} from '../../shared/errors';
+import { fiscalYearOf, instantOfDate } from '../../shared/fiscal';
+import { idempotent } from '../../shared/idempotency';
+import { requireId } from '../../shared/ids';
+import { MONEY_SCALE, type Decimal } from '../../shared/money';
+import { recordAudit } from '../audit/repository';
+import { loadReadableAccount } from '../customers/access';
+import { isKeyAccount, type Tier } from '../customers/rules';
+import { validateFiscalYear } from '../customers/service';
+import { findPriceOn, findServicesByIds } from '../catalog/repository';
+import { validateAmount } from '../catalog/rules';
+import { today } from '../catalog/service';
+import * as repository from './repository';
+import type { Budget } from './repository';
+import { budgetAmount, fundsDecision, type FundsDecision, type OverrunPolicy } from './rules';
+
+export const REASON_MAX = 1000;
+
+function requireFinance(context: UseCaseContext, what: string): void {
+  if (!hasAnyRole(context.actor, ['FINANCE'])) throw new ForbiddenActionError(`only FINANCE may ${what}`);
+}
+
+export function validateReasonText(reason: string, field: string): string {
+  const trimmed = reason.trim();
+  if (trimmed.length === 0 || trimmed.length > REASON_MAX)
+    throw new ValidationError(field, `a reason of 1–${REASON_MAX} characters is required`);
+  return trimmed;
+}
+
+export function validateRatio(ratio: Decimal, field: string): Decimal {
+  if (!ratio.greaterThan(0) || ratio.greaterThan(1))
+    throw new ValidationError(field, 'a ratio is greater than 0 and at most 1 (0.02 for 2%)');
+  if (ratio.decimalPlaces() > 6) throw new ValidationError(field, 'a ratio has at most 6 decimal places');
+  return ratio;
+}
+
+export async function setOperatingRatio(
+  context: UseCaseContext,
+  input: { fiscalYear: number; ratio: Decimal },
+): Promise<{ fiscalYear: number; ratio: Decimal }> {
+  requireFinance(context, 'set operating ratios');
+  const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
+  const ratio = validateRatio(input.ratio, 'input.ratio');
+  return inTransaction(context.db, async (trx) => {
+    const before = await repository.findRatio(trx, fiscalYear);
+    await repository.upsertRatio(trx, fiscalYear, ratio, context.actor?.userId ?? null);
+    await recordAudit(trx, context, {
+      action: 'operatingRatio.set',
+      entityType: 'OperatingRatio',
+      entityId: String(fiscalYear),
+      before: before && { ratio: before },
+      after: { ratio },
+    });
+    return { fiscalYear, ratio };
+  });
+}
+
+export async function setOverrunPolicy(
+  context: UseCaseContext,
+  input: { tier: Tier; policy: OverrunPolicy },
+): Promise<{ tier: Tier; policy: OverrunPolicy }> {
+  requireFinance(context, 'set overrun policies');
+  if (!isKeyAccount(input.tier))
+    throw new ValidationError(
+      'input.tier',
+      'only key-account tiers (A, C) have budgets and an overrun policy',
+    );
+  return inTransaction(context.db, async (trx) => {
+    const before = await repository.findOverrunPolicy(trx, input.tier);
+    await repository.upsertOverrunPolicy(trx, input.tier, input.policy, context.actor?.userId ?? null);
+    await recordAudit(trx, context, {
+      action: 'overrunPolicy.set',
+      entityType: 'OverrunPolicy',
+      entityId: input.tier,
+      before: { policy: before },
+      after: { policy: input.policy },
+    });
+    return input;
+  });
+}
+
+const loadBudget = (context: UseCaseContext) => async (id: string) =>
+  (await repository.findBudgetById(context.db, id))!;
+
+export type CreateBudgetInput = {
+  accountId: string;
+  fiscalYear: number;
+  revenueTarget?: Decimal | null;
+  operatingRatio?: Decimal | null;
+  amount?: Decimal | null;
+  openingUsed?: Decimal | null;
+  currency: string;
+  idempotencyKey: string;
+};
+
+/** Budget = revenue target × ratio (the year's default ratio unless one is given), or an explicit amount. */
+export async function createBudget(context: UseCaseContext, input: CreateBudgetInput): Promise<Budget> {
+  requireFinance(context, 'create budgets');
+  const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
+  if (input.amount && input.revenueTarget)
+    throw new ValidationError('input.amount', 'give a revenue target or an explicit amount, not both');
+  if (!input.amount && !input.revenueTarget)
+    throw new ValidationError(
+      'input.revenueTarget',
+      'a budget needs a revenue target (× ratio) or an explicit amount',
+    );
+  if (input.amount && input.operatingRatio)
+    throw new ValidationError(
+      'input.operatingRatio',
+      'a ratio applies to a revenue target, not an explicit amount',
+    );
+  const revenueTarget = input.revenueTarget
+    ? validateAmount(input.revenueTarget, 'input.revenueTarget', { positive: true })
+    : null;
+  const explicitAmount = input.amount
+    ? validateAmount(input.amount, 'input.amount', { positive: true })
+    : null;
+  const openingUsed = input.openingUsed ? validateAmount(input.openingUsed, 'input.openingUsed') : null;
+  const givenRatio = input.operatingRatio
+    ? validateRatio(input.operatingRatio, 'input.operatingRatio')
+    : null;
+  return inTransaction(context.db, async (trx) => {
+    const { value } = await idempotent(
+      trx,
+      context,
+      {
+        key: input.idempotencyKey,
+        operation: 'createBudget',
+        input: { ...input, idempotencyKey: undefined },
+      },
+      { type: 'Budget', idOf: (budget) => budget.id, load: loadBudget(context) },
+      async () => {
+        const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId', {
+          forUpdate: true,
+        });
+        if (!isKeyAccount(customer.tier)) {
+          throw new ValidationError(
+            'input.accountId',
+            `operating budgets are for key accounts (A, C); ${customer.name} is tier ${customer.tier}`,
+          );
+        }
+        if (await repository.findBudgetFor(trx, customer.id, fiscalYear)) {
+          throw new ConflictError(
+            `${customer.name} already has a budget for FY${fiscalYear}; adjust it instead`,
+            'input.fiscalYear',
+          );
+        }
+        let ratio: Decimal | null = null;
+        if (revenueTarget) {
+          ratio = givenRatio ?? (await repository.findRatio(trx, fiscalYear));
+          if (!ratio)
+            throw new ValidationError(
+              'input.operatingRatio',
+              `no operating ratio is set for FY${fiscalYear}: set one or give operatingRatio`,
+            );
+        }
+        const allocation = revenueTarget && ratio ? budgetAmount(revenueTarget, ratio) : explicitAmount!;
+        const created = await repository.insertBudget(trx, {
+          accountId: customer.id,
+          fiscalYear,
+          currency: input.currency,
+          revenueTarget,
+          operatingRatio: ratio,
+        });
+        const budget = await repository.postEntries(
+          trx,
+          created,
+          [
+            {
+              kind: 'ALLOCATION',
+              amount: allocation,
+              reason: revenueTarget
+                ? `revenue target ${revenueTarget.toFixed(2)} × ratio ${ratio!.toFixed()}`
+                : 'explicit amount',
+            },
+            ...(openingUsed && !openingUsed.isZero()
+              ? [
+                  {
+                    kind: 'OPENING' as const,
+                    amount: openingUsed,
+                    reason: 'already used this fiscal year before the budget was recorded',
+                  },
+                ]
+              : []),
+          ],
+          context.actor?.userId ?? null,
+        );
+        await recordAudit(trx, context, {
+          action: 'budget.create',
+          entityType: 'Budget',
+          entityId: budget.id,
+          accountId: customer.id,
+          after: budget,
+        });
+        return budget;
+      },
+    );
+    return value;
+  });
+}
+
+export async function adjustBudget(
+  context: UseCaseContext,
+  input: { budgetId: string; amount: Decimal; reason: string; idempotencyKey: string },
+): Promise<Budget> {
+  requireFinance(context, 'adjust budgets');
+  const budgetId = requireId(input.budgetId, 'input.budgetId');
+  if (input.amount.isZero())
+    throw new ValidationError('input.amount', 'an adjustment moves a non-zero amount (negative to reduce)');
+  if (input.amount.decimalPlaces() > MONEY_SCALE)
+    throw new ValidationError('input.amount', `amount has at most ${MONEY_SCALE} decimal places`);
+  const reason = validateReasonText(input.reason, 'input.reason');
+  return inTransaction(context.db, async (trx) => {
+    const { value } = await idempotent(
+      trx,
+      context,
+      {
+        key: input.idempotencyKey,
+        operation: 'adjustBudget',
+        input: { ...input, idempotencyKey: undefined },
+      },
+      { type: 'Budget', idOf: (budget) => budget.id, load: loadBudget(context) },
+      async () => {
+        const before = await repository.findBudgetById(trx, budgetId, { forUpdate: true });
+        if (!before) throw new NotFoundError('Budget', budgetId, 'input.budgetId');
+        if (before.closedAt) throw new ValidationError('input.budgetId', 'the budget is closed');
+        if (before.totals.remaining.plus(input.amount).isNegative()) {
+          throw new BudgetExceededError(
+            before.totals.remaining,
+            input.amount.negated(),
+            before.currency,
+            'input.amount',
+          );
+        }
+        const after = await repository.postEntries(
+          trx,
+          before,
+          [{ kind: 'ADJUSTMENT', amount: input.amount, reason }],
+          context.actor?.userId ?? null,
+        );
+        await recordAudit(trx, context, {
+          action: 'budget.adjust',
+          entityType: 'Budget',
+          entityId: budgetId,
+          accountId: before.accountId,
+          before,
+          after,
+        });
+        return after;
+      },
+    );
+    return value;
+  });
+}
+
+export async function readBudget(context: UseCaseContext, budgetId: string): Promise<Budget> {
+  const id = requireId(budgetId, 'id');
+  const budget = await repository.findBudgetById(context.db, id);
+  if (!budget) throw new NotFoundError('Budget', id, 'id');
+  await loadReadableAccount(context, context.db, budget.accountId, 'id');
+  return budget;
+}
+
+export async function budgetFor(
+  context: UseCaseContext,
+  accountId: string,
+  fiscalYear: number | null,
+): Promise<Budget | null> {
+  const customer = await loadReadableAccount(context, context.db, accountId, 'accountId');
+  const year = fiscalYear ?? fiscalYearOf(context.fiscalCalendar, DateTime.now());
+  return repository.findBudgetFor(context.db, customer.id, year);
+}
+
+export type BookingPreview = {
+  budget: Budget | null;
+  fiscalYear: number;
+  settlementPrice: Decimal | null;
+  remainingBefore: Decimal | null;
+  remainingAfter: Decimal | null;
+  policy: OverrunPolicy;
+  decision: FundsDecision | null;
+  problems: string[];
+};
+
+/** What booking a free service would do to the budget, changing nothing. */
+export async function previewBooking(
+  context: UseCaseContext,
+  input: { accountId: string; serviceId: string; plannedDate: string },
+): Promise<BookingPreview> {
+  const customer = await loadReadableAccount(context, context.db, input.accountId, 'accountId');
+  const serviceId = requireId(input.serviceId, 'serviceId');
+  const fiscalYear = fiscalYearOf(
+    context.fiscalCalendar,
+    instantOfDate(context.fiscalCalendar, input.plannedDate),
+  );
+  const problems: string[] = [];
+  if (!isKeyAccount(customer.tier))
+    problems.push(
+      `free expert services are for key accounts (A, C); ${customer.name} is tier ${customer.tier}`,
+    );
+  const [service] = await findServicesByIds(context.db, [serviceId]);
+  if (!service) throw new NotFoundError('ExpertService', serviceId, 'serviceId');
+  if (service.kind !== 'FREE') problems.push(`${service.name} is a paid service`);
+  if (!service.active) problems.push(`${service.name} is retired`);
+  const price = await findPriceOn(context.db, serviceId, today(context));
+  if (!price?.settlementPrice) problems.push(`${service.name} has no settlement price in force`);
+  const budget = await repository.findBudgetFor(context.db, customer.id, fiscalYear);
+  if (!budget) problems.push(`${customer.name} has no operating budget for FY${fiscalYear}`);
+  const policy = await repository.findOverrunPolicy(context.db, customer.tier);
+  const settlementPrice = price?.settlementPrice ?? null;
+  return {
+    budget,
+    fiscalYear,
+    settlementPrice,
+    remainingBefore: budget?.totals.remaining ?? null,
+    remainingAfter: budget && settlementPrice ? budget.totals.remaining.minus(settlementPrice) : null,
+    policy,
+    decision:
+      budget && settlementPrice ? fundsDecision(budget.totals.remaining, settlementPrice, policy) : null,
+    problems,
+  };
+}
