@@ -207,20 +207,19 @@ describe('tier suggestions', () => {
   test('a bad threshold names the field', async () => {
     const result = await server.graphql<{ setTieringPolicy: Record<string, unknown> }>(
       users.finance.token,
-      `mutation { setTieringPolicy(input: { fiscalYear: 2031, contributionThreshold: "0", potentialThreshold: "10.001" }) { __typename ... on Error { field } } }`,
+      `mutation { setTieringPolicy(input: { fiscalYear: 2031, contributionThreshold: "0", potentialThreshold: "10" }) { __typename ... on Error { field } } }`,
     );
     expect(result.data!.setTieringPolicy).toEqual({
       __typename: 'ValidationError',
       field: 'input.contributionThreshold',
     });
-    const tooPrecise = await server.graphql<{ setTieringPolicy: Record<string, unknown> }>(
+    // More than two decimals never reaches the service: the Money scalar refuses it.
+    const tooPrecise = await server.graphql(
       users.finance.token,
-      `mutation { setTieringPolicy(input: { fiscalYear: 2031, contributionThreshold: "10", potentialThreshold: "10.001" }) { __typename ... on Error { field } } }`,
+      `mutation { setTieringPolicy(input: { fiscalYear: 2031, contributionThreshold: "10", potentialThreshold: "10.001" }) { __typename } }`,
     );
-    expect(tooPrecise.data!.setTieringPolicy).toEqual({
-      __typename: 'ValidationError',
-      field: 'input.potentialThreshold',
-    });
+    expect(tooPrecise.errors?.[0]?.message).toContain('Money has 3 decimal places; at most 2 are allowed');
+    expect(tooPrecise.data).toBeNull();
   });
 });
 

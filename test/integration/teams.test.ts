@@ -55,7 +55,7 @@ test('an admin builds a team of people with cost rates; a user linked to a perso
     `mutation { setCostRate(input: { personId: "${personId}", effectiveFrom: "2026-01-01", ratePerHour: "812.50" }) { __typename ... on Person { costRates { effectiveFrom ratePerHour currency } teams { team { name } } } } }`,
   );
   expect(rate.data!.setCostRate).toMatchObject({
-    costRates: [{ effectiveFrom: '2026-01-01', ratePerHour: '812.5', currency: 'CNY' }],
+    costRates: [{ effectiveFrom: '2026-01-01', ratePerHour: '812.50', currency: 'CNY' }],
     teams: [{ team: { name: 'Experts North' } }],
   });
   const audit = await database

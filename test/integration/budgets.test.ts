@@ -1,0 +1,582 @@
+// The booking ledger through GraphQL: the worked example, preview, refusals with the remaining
+// amount, exceptions, WARN overruns, delivery at a different cost, cancellation, every illegal
+// transition, expiry, transfers, adjustments and budgets as of a past instant.
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTestServer, type TestServer } from '../support/server';
+import { createStandardUsers } from '../support/factories';
+import { createOrg, type Org } from '../support/org';
+import {
+  actorOf,
+  contextFor,
+  createFreeService,
+  fiscalYearNow,
+  inDays,
+  key,
+  keyAccountWithBudget,
+  ledgerMismatches,
+} from '../support/money';
+import { expireLapsedBookings } from '../../src/modules/budgets/bookings';
+import { testConfig } from '../support/server';
+
+let database: TestDatabase;
+let server: TestServer;
+let users: Awaited<ReturnType<typeof createStandardUsers>>;
+let org: Org;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database.db);
+  users = await createStandardUsers(database.db);
+  org = await createOrg(database.db, users);
+});
+afterAll(async () => {
+  expect(await ledgerMismatches(database.db)).toEqual([]);
+  await server.close();
+  await database.drop();
+});
+
+const admin = () => actorOf(users.admin);
+const finance = () => actorOf(users.finance);
+
+const BOOK = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) {
+  __typename
+  ... on Booking { id state settlementPrice overrun budget { reservedAmount remainingAmount } }
+  ... on BudgetExceededError { code field message remainingAmount requestedAmount currency }
+  ... on Error { code field message }
+} }`;
+const DELIVER = `mutation($input: DeliverBookingInput!) { deliverBooking(input: $input) { __typename ... on Booking { state actualCost overrun budget { reservedAmount spentAmount remainingAmount } } ... on Error { code field message } } }`;
+const CANCEL = `mutation($input: CancelBookingInput!) { cancelBooking(input: $input) { __typename ... on Booking { state budget { reservedAmount remainingAmount } } ... on Error { code field message } } }`;
+const DECIDE = `mutation($input: DecideInput!) { decideBookingException(input: $input) { __typename ... on Booking { state overrun budget { remainingAmount } } ... on Error { code field message } } }`;
+
+type Answer = Record<string, Record<string, unknown> & { __typename: string }>;
+const gql = async (token: string, query: string, variables: Record<string, unknown>) => {
+  const result = await server.graphql<Answer>(token, query, variables);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return Object.values(result.data!)[0]!;
+};
+
+describe('the worked example (DOMAIN.md section 5)', () => {
+  test('target 10,000,000 × 2% = 200,000; 50,000 used; three services for 100,000; 50,000 remain', async () => {
+    const ratio = await gql(
+      users.finance.token,
+      `mutation { setOperatingRatio(fiscalYear: ${fiscalYearNow()}, ratio: "0.02") { __typename ... on OperatingRatio { ratio } } }`,
+      {},
+    );
+    expect(ratio).toEqual({ __typename: 'OperatingRatio', ratio: '0.02' });
+    const account = await org.customer('A', { name: 'Worked example A' });
+    const budget = await gql(
+      users.finance.token,
+      `mutation($input: CreateBudgetInput!) { createBudget(input: $input) { __typename ... on Budget { id allocatedAmount spentAmount remainingAmount operatingRatio revenueTarget } ... on Error { message } } }`,
+      {
+        input: {
+          accountId: account.id,
+          fiscalYear: fiscalYearNow(),
+          revenueTarget: '10000000',
+          openingUsed: '50000',
+          idempotencyKey: key(),
+        },
+      },
+    );
+    expect(budget).toMatchObject({
+      __typename: 'Budget',
+      revenueTarget: '10000000.00',
+      operatingRatio: '0.02',
+      allocatedAmount: '200000.00',
+      spentAmount: '50000.00',
+      remainingAmount: '150000.00',
+    });
+    const services = await Promise.all(
+      ['30000', '40000', '30000'].map((price) => createFreeService(database.db, admin(), price)),
+    );
+    for (const [index, service] of services.entries()) {
+      const booking = await gql(users.csm.token, BOOK, {
+        input: {
+          accountId: account.id,
+          serviceId: service.id,
+          plannedDate: inDays(7 * (index + 1)),
+          idempotencyKey: key(),
+        },
+      });
+      expect(booking.__typename).toBe('Booking');
+    }
+    const answer = await server.graphql<{ budget: Record<string, unknown> }>(
+      users.csm.token,
+      `query($id: ID!) { budget(id: $id) { allocatedAmount reservedAmount spentAmount remainingAmount ledger { edges { node { kind amount } } } } }`,
+      { id: budget.id },
+    );
+    expect(answer.data!.budget).toEqual({
+      allocatedAmount: '200000.00',
+      reservedAmount: '100000.00',
+      spentAmount: '50000.00',
+      remainingAmount: '50000.00',
+      ledger: {
+        edges: [
+          { node: { kind: 'ALLOCATION', amount: '200000.00' } },
+          { node: { kind: 'OPENING', amount: '50000.00' } },
+          { node: { kind: 'RESERVE', amount: '30000.00' } },
+          { node: { kind: 'RESERVE', amount: '40000.00' } },
+          { node: { kind: 'RESERVE', amount: '30000.00' } },
+        ],
+      },
+    });
+  });
+});
+
+describe('booking against the budget', () => {
+  test('preview shows before and after and changes nothing', async () => {
+    const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
+    const service = await createFreeService(database.db, admin(), '600');
+    const preview = async () =>
+      (
+        await server.graphql<{ bookingPreview: Record<string, unknown> }>(
+          users.csm.token,
+          `query($a: ID!, $s: ID!, $d: Date!) { bookingPreview(accountId: $a, serviceId: $s, plannedDate: $d) { remainingBefore remainingAfter settlementPrice needsException wouldOverrun overrunPolicy problems } }`,
+          { a: account.id, s: service.id, d: inDays(3) },
+        )
+      ).data!.bookingPreview;
+    expect(await preview()).toEqual({
+      remainingBefore: '1000.00',
+      remainingAfter: '400.00',
+      settlementPrice: '600.00',
+      needsException: false,
+      wouldOverrun: false,
+      overrunPolicy: 'STOP',
+      problems: [],
+    });
+    await gql(users.csm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(3), idempotencyKey: key() },
+    });
+    expect(await preview()).toMatchObject({
+      remainingBefore: '400.00',
+      remainingAfter: '-200.00',
+      needsException: true,
+    });
+    expect((await database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe('400.00');
+  });
+
+  test('over the remaining budget: refused with what remains; nothing written', async () => {
+    const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '500' });
+    const service = await createFreeService(database.db, admin(), '500.01');
+    const refused = await gql(users.csm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey: key() },
+    });
+    expect(refused).toEqual({
+      __typename: 'BudgetExceededError',
+      code: 'BUDGET_EXCEEDED',
+      field: 'input.serviceId',
+      message: 'the budget has 500.00 CNY remaining; 500.01 CNY does not fit',
+      remainingAmount: '500.00',
+      requestedAmount: '500.01',
+      currency: 'CNY',
+    });
+    expect(await database.db('bookings').where({ budget_id: budget.id }).count('* as n')).toEqual([
+      { n: '0' },
+    ]);
+    expect(await database.db('ledger_entries').where({ budget_id: budget.id }).count('* as n')).toEqual([
+      { n: '1' },
+    ]);
+  });
+
+  test('an exception waits for a SALES_LEADER, who approves (reserving past zero, flagged) or rejects', async () => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '100' });
+    const service = await createFreeService(database.db, admin(), '150');
+    const pending = await gql(users.csm.token, BOOK, {
+      input: {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: inDays(2),
+        requestException: true,
+        exceptionReason: 'renewal at risk',
+        idempotencyKey: key(),
+      },
+    });
+    expect(pending).toMatchObject({
+      __typename: 'Booking',
+      state: 'PENDING_APPROVAL',
+      budget: { reservedAmount: '0.00', remainingAmount: '100.00' },
+    });
+    const byCsm = await server.graphql(users.csm.token, DECIDE, {
+      input: { id: pending.id, approve: true, idempotencyKey: key() },
+    });
+    expect(byCsm.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const approved = await gql(users.salesLeader.token, DECIDE, {
+      input: { id: pending.id, approve: true, idempotencyKey: key() },
+    });
+    expect(approved).toEqual({
+      __typename: 'Booking',
+      state: 'BOOKED',
+      overrun: true,
+      budget: { remainingAmount: '-50.00' },
+    });
+    const second = await gql(users.csm.token, BOOK, {
+      input: {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: inDays(2),
+        requestException: true,
+        exceptionReason: 'again',
+        idempotencyKey: key(),
+      },
+    });
+    const rejected = await gql(users.salesLeader.token, DECIDE, {
+      input: { id: second.id, approve: false, idempotencyKey: key() },
+    });
+    expect(rejected).toMatchObject({ state: 'REJECTED', budget: { remainingAmount: '-50.00' } });
+  });
+
+  test('requestException needs a reason', async () => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '100' });
+    const service = await createFreeService(database.db, admin(), '150');
+    const refused = await gql(users.csm.token, BOOK, {
+      input: {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: inDays(2),
+        requestException: true,
+        idempotencyKey: key(),
+      },
+    });
+    expect(refused).toMatchObject({ __typename: 'ValidationError', field: 'input.exceptionReason' });
+  });
+
+  test('with the WARN policy an overrun goes through, flagged', async () => {
+    await gql(users.finance.token, `mutation { setOverrunPolicy(tier: C, policy: WARN) { __typename } }`, {});
+    try {
+      const { account } = await keyAccountWithBudget(database.db, org, finance(), {
+        amount: '100',
+        tier: 'C',
+      });
+      const service = await createFreeService(database.db, admin(), '120');
+      const booked = await gql(users.csm.token, BOOK, {
+        input: {
+          accountId: account.id,
+          serviceId: service.id,
+          plannedDate: inDays(2),
+          idempotencyKey: key(),
+        },
+      });
+      expect(booked).toMatchObject({
+        __typename: 'Booking',
+        state: 'BOOKED',
+        overrun: true,
+        budget: { remainingAmount: '-20.00' },
+      });
+    } finally {
+      await gql(
+        users.finance.token,
+        `mutation { setOverrunPolicy(tier: C, policy: STOP) { __typename } }`,
+        {},
+      );
+    }
+  });
+
+  test('free services are refused for B, D and E accounts', async () => {
+    const service = await createFreeService(database.db, admin(), '10');
+    for (const tier of ['B', 'D', 'E'] as const) {
+      const account = await org.customer(tier);
+      const refused = await gql(users.admin.token, BOOK, {
+        input: {
+          accountId: account.id,
+          serviceId: service.id,
+          plannedDate: inDays(2),
+          idempotencyKey: key(),
+        },
+      });
+      expect(refused).toMatchObject({
+        __typename: 'ValidationError',
+        field: 'input.accountId',
+        message: expect.stringContaining(`tier ${tier}`),
+      });
+    }
+  });
+
+  test('only the account’s CSM books; another CSM is refused', async () => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance());
+    const service = await createFreeService(database.db, admin(), '10');
+    const refused = await gql(users.otherCsm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey: key() },
+    });
+    expect(refused).toMatchObject({ __typename: 'ForbiddenError' });
+  });
+
+  test('a booking keeps the price in force when it was made', async () => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
+    const service = await createFreeService(database.db, admin(), '100');
+    const booked = await gql(users.csm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(5), idempotencyKey: key() },
+    });
+    const repriced = await server.graphql(
+      users.finance.token,
+      `mutation($id: ID!, $d: Date!) { setServicePrice(input: { serviceId: $id, effectiveFrom: $d, settlementPrice: "900" }) { __typename } }`,
+      { id: service.id, d: inDays(0) },
+    );
+    expect(repriced.errors).toBeUndefined();
+    const delivered = await gql(users.csm.token, DELIVER, {
+      input: { bookingId: booked.id, idempotencyKey: key() },
+    });
+    expect(delivered).toMatchObject({ state: 'DELIVERED', actualCost: '100.00' });
+  });
+
+  test('delivery releases the reservation and posts the actual cost; cancellation releases', async () => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
+    const service = await createFreeService(database.db, admin(), '300');
+    const one = await gql(users.csm.token, BOOK, {
+      input: {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: inDays(1),
+        personIds: [org.expertPerson.id],
+        idempotencyKey: key(),
+      },
+    });
+    const two = await gql(users.csm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(1), idempotencyKey: key() },
+    });
+    expect(two).toMatchObject({ budget: { reservedAmount: '600.00', remainingAmount: '400.00' } });
+    const delivered = await gql(users.csm.token, DELIVER, {
+      input: { bookingId: one.id, actualCost: '350.50', idempotencyKey: key() },
+    });
+    expect(delivered).toEqual({
+      __typename: 'Booking',
+      state: 'DELIVERED',
+      actualCost: '350.50',
+      overrun: false,
+      budget: { reservedAmount: '300.00', spentAmount: '350.50', remainingAmount: '349.50' },
+    });
+    const cancelled = await gql(users.csm.token, CANCEL, {
+      input: { bookingId: two.id, reason: 'customer postponed', idempotencyKey: key() },
+    });
+    expect(cancelled).toEqual({
+      __typename: 'Booking',
+      state: 'CANCELLED',
+      budget: { reservedAmount: '0.00', remainingAmount: '649.50' },
+    });
+    const kinds = await database
+      .db('ledger_entries')
+      .where({ booking_id: one.id })
+      .orderBy('id')
+      .pluck('kind');
+    expect(kinds).toEqual(['RESERVE', 'RELEASE', 'SPEND']);
+  });
+
+  test('every illegal transition is a typed error and changes nothing', async () => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
+    const service = await createFreeService(database.db, admin(), '10');
+    const book = async () =>
+      (
+        await gql(users.csm.token, BOOK, {
+          input: {
+            accountId: account.id,
+            serviceId: service.id,
+            plannedDate: inDays(1),
+            idempotencyKey: key(),
+          },
+        })
+      ).id as string;
+    const deliver = (id: string) =>
+      gql(users.csm.token, DELIVER, { input: { bookingId: id, idempotencyKey: key() } });
+    const cancel = (id: string) =>
+      gql(users.csm.token, CANCEL, { input: { bookingId: id, reason: 'x', idempotencyKey: key() } });
+    const decide = (id: string, approve: boolean) =>
+      gql(users.salesLeader.token, DECIDE, { input: { id, approve, idempotencyKey: key() } });
+    const delivered = await book();
+    await deliver(delivered);
+    const cancelled = await book();
+    await cancel(cancelled);
+    const booked = await book();
+    const cases: [string, () => Promise<Record<string, unknown>>, string, string][] = [
+      [delivered, () => deliver(delivered), 'DELIVERED', 'DELIVERED'],
+      [delivered, () => cancel(delivered), 'DELIVERED', 'CANCELLED'],
+      [delivered, () => decide(delivered, true), 'DELIVERED', 'BOOKED'],
+      [cancelled, () => deliver(cancelled), 'CANCELLED', 'DELIVERED'],
+      [cancelled, () => cancel(cancelled), 'CANCELLED', 'CANCELLED'],
+      [cancelled, () => decide(cancelled, false), 'CANCELLED', 'REJECTED'],
+      [booked, () => decide(booked, true), 'BOOKED', 'BOOKED'],
+      [booked, () => decide(booked, false), 'BOOKED', 'REJECTED'],
+    ];
+    for (const [id, attempt, from, to] of cases) {
+      const entriesBefore = await database.db('ledger_entries').where({ booking_id: id }).count('* as n');
+      expect(await attempt()).toMatchObject({
+        __typename: 'InvalidTransitionError',
+        code: 'INVALID_TRANSITION',
+        message: `Booking cannot go from ${from} to ${to}`,
+      });
+      expect(await database.db('ledger_entries').where({ booking_id: id }).count('* as n')).toEqual(
+        entriesBefore,
+      );
+      expect((await database.db('bookings').where({ id }).first()).state).toBe(from);
+    }
+  });
+
+  test('lapsed reservations expire and are released in the ledger', async () => {
+    const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
+    const service = await createFreeService(database.db, admin(), '200');
+    const lapsing = await gql(users.csm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(-3), idempotencyKey: key() },
+    });
+    const fresh = await gql(users.csm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(5), idempotencyKey: key() },
+    });
+    const lapseAfterTwoDays = {
+      ...contextFor(database.db, null),
+      config: testConfig({ RESERVATION_LAPSE_DAYS: '2' }),
+    };
+    expect(await expireLapsedBookings(lapseAfterTwoDays)).toBeGreaterThanOrEqual(1);
+    expect((await database.db('bookings').where({ id: lapsing.id }).first()).state).toBe('EXPIRED');
+    expect((await database.db('bookings').where({ id: fresh.id }).first()).state).toBe('BOOKED');
+    expect((await database.db('budgets').where({ id: budget.id }).first()).reserved_amount).toBe('200.00');
+    const release = await database
+      .db('ledger_entries')
+      .where({ booking_id: lapsing.id, kind: 'RELEASE' })
+      .first();
+    expect(release.reason).toContain('lapsed');
+    expect(await expireLapsedBookings(lapseAfterTwoDays)).toBe(0);
+  });
+});
+
+describe('budgets', () => {
+  test('only key accounts get a budget; one per fiscal year; the year needs a ratio or an explicit one', async () => {
+    const ordinary = await org.customer('B');
+    const CREATE = `mutation($input: CreateBudgetInput!) { createBudget(input: $input) { __typename ... on Error { field message } } }`;
+    expect(
+      await gql(users.finance.token, CREATE, {
+        input: { accountId: ordinary.id, fiscalYear: 2040, amount: '10', idempotencyKey: key() },
+      }),
+    ).toMatchObject({ __typename: 'ValidationError', field: 'input.accountId' });
+    const keyAccount = await org.customer('C');
+    expect(
+      await gql(users.finance.token, CREATE, {
+        input: { accountId: keyAccount.id, fiscalYear: 2040, revenueTarget: '1000', idempotencyKey: key() },
+      }),
+    ).toMatchObject({ __typename: 'ValidationError', field: 'input.operatingRatio' });
+    expect(
+      await gql(users.finance.token, CREATE, {
+        input: {
+          accountId: keyAccount.id,
+          fiscalYear: 2040,
+          revenueTarget: '1000',
+          operatingRatio: '0.025',
+          idempotencyKey: key(),
+        },
+      }),
+    ).toMatchObject({ __typename: 'Budget' });
+    expect(
+      await gql(users.finance.token, CREATE, {
+        input: { accountId: keyAccount.id, fiscalYear: 2040, amount: '5', idempotencyKey: key() },
+      }),
+    ).toMatchObject({ __typename: 'ConflictError', field: 'input.fiscalYear' });
+    const csm = await server.graphql(users.csm.token, CREATE, {
+      input: { accountId: keyAccount.id, fiscalYear: 2041, amount: '5', idempotencyKey: key() },
+    });
+    expect(csm.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  test('adjustments need a reason and cannot take the budget below what is used; as-of reads the past', async () => {
+    const { budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
+    const ADJUST = `mutation($input: AdjustBudgetInput!) { adjustBudget(input: $input) { __typename ... on Budget { allocatedAmount remainingAmount } ... on Error { field } } }`;
+    const before = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(
+      await gql(users.finance.token, ADJUST, {
+        input: { budgetId: budget.id, amount: '250.25', reason: 'mid-year top-up', idempotencyKey: key() },
+      }),
+    ).toEqual({ __typename: 'Budget', allocatedAmount: '1250.25', remainingAmount: '1250.25' });
+    expect(
+      await gql(users.finance.token, ADJUST, {
+        input: { budgetId: budget.id, amount: '-2000', reason: 'cut', idempotencyKey: key() },
+      }),
+    ).toEqual({ __typename: 'BudgetExceededError', field: 'input.amount' });
+    expect(
+      await gql(users.finance.token, ADJUST, {
+        input: { budgetId: budget.id, amount: '5', reason: ' ', idempotencyKey: key() },
+      }),
+    ).toEqual({ __typename: 'ValidationError', field: 'input.reason' });
+    const asOf = await server.graphql<{ budget: { asOf: { allocatedAmount: string } } }>(
+      users.finance.token,
+      `query($id: ID!, $at: DateTime!) { budget(id: $id) { asOf(at: $at) { allocatedAmount remainingAmount } } }`,
+      { id: budget.id, at: before },
+    );
+    expect(asOf.data!.budget.asOf.allocatedAmount).toBe('1000.00');
+  });
+
+  test('a transfer moves budget between two key accounts once a SALES_LEADER approves', async () => {
+    const giver = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
+    const receiver = await keyAccountWithBudget(database.db, org, finance(), {
+      amount: '100',
+      csm: org.otherCsm.id,
+    });
+    const REQUEST = `mutation($input: RequestBudgetTransferInput!) { requestBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id state } ... on Error { field message } } }`;
+    const tooMuch = await gql(users.csm.token, REQUEST, {
+      input: {
+        fromBudgetId: giver.budget.id,
+        toBudgetId: receiver.budget.id,
+        amount: '1000.01',
+        reason: 'x',
+        idempotencyKey: key(),
+      },
+    });
+    expect(tooMuch).toMatchObject({ __typename: 'BudgetExceededError', field: 'input.amount' });
+    const notTheirs = await gql(users.otherCsm.token, REQUEST, {
+      input: {
+        fromBudgetId: giver.budget.id,
+        toBudgetId: receiver.budget.id,
+        amount: '10',
+        reason: 'x',
+        idempotencyKey: key(),
+      },
+    });
+    expect(notTheirs).toMatchObject({ __typename: 'ForbiddenError' });
+    const requested = await gql(users.csm.token, REQUEST, {
+      input: {
+        fromBudgetId: giver.budget.id,
+        toBudgetId: receiver.budget.id,
+        amount: '400',
+        reason: 'receiver has the bigger opportunity',
+        idempotencyKey: key(),
+      },
+    });
+    expect(requested).toMatchObject({ state: 'REQUESTED' });
+    const DECIDE_TRANSFER = `mutation($input: DecideInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { state fromBudget { remainingAmount } toBudget { remainingAmount } } ... on Error { message } } }`;
+    const approved = await gql(users.salesLeader.token, DECIDE_TRANSFER, {
+      input: { id: requested.id, approve: true, idempotencyKey: key() },
+    });
+    expect(approved).toEqual({
+      __typename: 'BudgetTransfer',
+      state: 'APPROVED',
+      fromBudget: { remainingAmount: '600.00' },
+      toBudget: { remainingAmount: '500.00' },
+    });
+    const again = await gql(users.salesLeader.token, DECIDE_TRANSFER, {
+      input: { id: requested.id, approve: false, idempotencyKey: key() },
+    });
+    expect(again).toMatchObject({ __typename: 'InvalidTransitionError' });
+    const entries = await database
+      .db('ledger_entries')
+      .where({ transfer_id: requested.id })
+      .orderBy('id')
+      .select('kind', 'amount', 'budget_id');
+    expect(entries).toEqual([
+      { kind: 'TRANSFER_OUT', amount: '400.00', budget_id: giver.budget.id },
+      { kind: 'TRANSFER_IN', amount: '400.00', budget_id: receiver.budget.id },
+    ]);
+  });
+
+  test('leaving A/C is blocked while bookings are open or the budget has funds', async () => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '100' });
+    const service = await createFreeService(database.db, admin(), '10');
+    await gql(users.csm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(1), idempotencyKey: key() },
+    });
+    const change = await gql(
+      users.salesLeader.token,
+      `mutation($input: ChangeTierInput!) { changeTier(input: $input) { __typename ... on TierChangeBlockedError { blockers { resource } } } }`,
+      {
+        input: { accountId: account.id, tier: 'B', reason: 'x', releaseCsm: true },
+      },
+    );
+    expect(change).toEqual({
+      __typename: 'TierChangeBlockedError',
+      blockers: [{ resource: 'OPEN_BOOKINGS' }, { resource: 'BUDGET' }],
+    });
+  });
+});

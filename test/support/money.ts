@@ -1,0 +1,81 @@
+// Money fixtures: a free-service catalog entry, a key account with a CSM and a budget, use-case
+// contexts per role, and the invariant check every money test ends with.
+import crypto from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Database } from '../../src/db/knex';
+import type { UseCaseContext } from '../../src/graphql/context';
+import type { Actor } from '../../src/shared/auth';
+import { Decimal } from '../../src/shared/money';
+import { fiscalYearOf } from '../../src/shared/fiscal';
+import { createExpertService } from '../../src/modules/catalog/service';
+import { createBudget } from '../../src/modules/budgets/service';
+import type { UserWithToken } from './factories';
+import { testConfig } from './server';
+import type { Org } from './org';
+
+export const config = testConfig();
+export const fiscalYearNow = () => fiscalYearOf(config.fiscal, DateTime.now());
+export const inDays = (days: number) =>
+  DateTime.now().setZone(config.fiscal.timeZone).plus({ days }).toISODate()!;
+export const key = () => crypto.randomUUID();
+
+export function actorOf(user: UserWithToken, personId: string | null = null): Actor {
+  return { userId: user.user.id, name: user.user.name, roles: user.user.roles, personId };
+}
+
+export function contextFor(db: Database, actor: Actor | null): UseCaseContext {
+  return {
+    db,
+    actor,
+    requestId: `test-${crypto.randomBytes(3).toString('hex')}`,
+    fiscalCalendar: config.fiscal,
+    config,
+  };
+}
+
+export async function createFreeService(
+  db: Database,
+  admin: Actor,
+  price: string,
+  effects: ('OPPORTUNITY' | 'RELATIONSHIP_CLOSENESS')[] = ['OPPORTUNITY'],
+) {
+  return createExpertService(contextFor(db, admin), {
+    code: `SVC-${crypto.randomBytes(4).toString('hex').toUpperCase()}`,
+    name: `Service ${price}`,
+    kind: 'FREE',
+    providingDepartment: 'SOLUTIONS',
+    effects,
+    effectiveFrom: '2020-01-01',
+    settlementPrice: new Decimal(price),
+    currency: 'CNY',
+  });
+}
+
+export async function keyAccountWithBudget(
+  db: Database,
+  org: Org,
+  finance: Actor,
+  options: { amount?: string; tier?: 'A' | 'C'; csm?: string } = {},
+) {
+  const account = await org.customer(options.tier ?? 'A', { csm: options.csm ?? org.csm.id });
+  const budget = await createBudget(contextFor(db, finance), {
+    accountId: account.id,
+    fiscalYear: fiscalYearNow(),
+    amount: new Decimal(options.amount ?? '1000.00'),
+    currency: 'CNY',
+    idempotencyKey: key(),
+  });
+  return { account, budget };
+}
+
+/** Budgets whose totals differ from their ledger, or whose reservation differs from their open bookings. */
+export async function ledgerMismatches(db: Database): Promise<unknown[]> {
+  const result = await db.raw(`
+    select b.id, b.allocated_amount, b.reserved_amount, b.spent_amount, b.remaining_amount, l.a, l.r, l.s, o.open
+      from budgets b
+      left join (select budget_id, sum(allocated_delta) a, sum(reserved_delta) r, sum(spent_delta) s from ledger_entries group by budget_id) l on l.budget_id = b.id
+      left join (select budget_id, sum(settlement_price) open from bookings where state = 'BOOKED' group by budget_id) o on o.budget_id = b.id
+     where b.allocated_amount <> coalesce(l.a, 0) or b.reserved_amount <> coalesce(l.r, 0) or b.spent_amount <> coalesce(l.s, 0)
+        or b.reserved_amount <> coalesce(o.open, 0) or b.remaining_amount <> b.allocated_amount - b.reserved_amount - b.spent_amount`);
+  return result.rows;
+}
