@@ -69,13 +69,17 @@ export async function keyAccountWithBudget(
 }
 
 /** Budgets whose totals differ from their ledger, or whose reservation differs from their open bookings. */
-export async function ledgerMismatches(db: Database): Promise<unknown[]> {
-  const result = await db.raw(`
+export async function ledgerMismatches(db: Database, budgetId: string | null = null): Promise<unknown[]> {
+  const result = await db.raw(
+    `
     select b.id, b.allocated_amount, b.reserved_amount, b.spent_amount, b.remaining_amount, l.a, l.r, l.s, o.open
       from budgets b
       left join (select budget_id, sum(allocated_delta) a, sum(reserved_delta) r, sum(spent_delta) s from ledger_entries group by budget_id) l on l.budget_id = b.id
       left join (select budget_id, sum(settlement_price) open from bookings where state = 'BOOKED' group by budget_id) o on o.budget_id = b.id
-     where b.allocated_amount <> coalesce(l.a, 0) or b.reserved_amount <> coalesce(l.r, 0) or b.spent_amount <> coalesce(l.s, 0)
-        or b.reserved_amount <> coalesce(o.open, 0) or b.remaining_amount <> b.allocated_amount - b.reserved_amount - b.spent_amount`);
+     where (b.allocated_amount <> coalesce(l.a, 0) or b.reserved_amount <> coalesce(l.r, 0) or b.spent_amount <> coalesce(l.s, 0)
+            or b.reserved_amount <> coalesce(o.open, 0) or b.remaining_amount <> b.allocated_amount - b.reserved_amount - b.spent_amount)
+       and (?::uuid is null or b.id = ?::uuid)`,
+    [budgetId, budgetId],
+  );
   return result.rows;
 }

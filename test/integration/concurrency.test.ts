@@ -1,0 +1,195 @@
+// Races real transactions: 200 concurrent bookings on one budget never overspend, with one
+// server process and with two sharing the database; replays race too; a failure in the middle
+// of a booking leaves nothing behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createStandardUsers } from '../support/factories';
+import { createOrg, type Org } from '../support/org';
+import { TEST_TOKEN_HASH_KEY } from '../support/server';
+import {
+  actorOf,
+  contextFor,
+  createFreeService,
+  inDays,
+  key,
+  keyAccountWithBudget,
+  ledgerMismatches,
+} from '../support/money';
+import { bookFreeService } from '../../src/modules/budgets/bookings';
+import { BudgetExceededError } from '../../src/shared/errors';
+
+let database: TestDatabase;
+let users: Awaited<ReturnType<typeof createStandardUsers>>;
+let org: Org;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ poolMax: 20 });
+  users = await createStandardUsers(database.db);
+  org = await createOrg(database.db, users);
+});
+afterAll(async () => {
+  expect(await ledgerMismatches(database.db)).toEqual([]);
+  await database.drop();
+});
+
+const csm = () => actorOf(users.csm, org.csm.id);
+
+test('200 concurrent bookings against one budget: exactly as many as fit, never below zero', async () => {
+  const { account, budget } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
+    amount: '10000.00',
+  });
+  const service = await createFreeService(database.db, actorOf(users.admin), '70.00');
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 200 }, () =>
+      bookFreeService(contextFor(database.db, csm()), {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: inDays(3),
+        idempotencyKey: key(),
+      }),
+    ),
+  );
+  const booked = outcomes.filter((o) => o.status === 'fulfilled').length;
+  const refused = outcomes.filter(
+    (o) => o.status === 'rejected' && o.reason instanceof BudgetExceededError,
+  ).length;
+  expect(booked).toBe(142); // floor(10000 / 70)
+  expect(refused).toBe(58);
+  const row = await database.db('budgets').where({ id: budget.id }).first();
+  expect(row).toMatchObject({ reserved_amount: '9940.00', remaining_amount: '60.00' });
+  expect(await ledgerMismatches(database.db)).toEqual([]);
+});
+
+test('concurrent replays of one booking create it exactly once', async () => {
+  const { account, budget } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
+    amount: '1000',
+  });
+  const service = await createFreeService(database.db, actorOf(users.admin), '10');
+  const sharedKey = key();
+  const results = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      bookFreeService(contextFor(database.db, csm()), {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: inDays(3),
+        idempotencyKey: sharedKey,
+      }),
+    ),
+  );
+  expect(new Set(results.map((booking) => booking.id)).size).toBe(1);
+  expect(await database.db('bookings').where({ budget_id: budget.id }).count('* as n')).toEqual([{ n: '1' }]);
+  expect((await database.db('budgets').where({ id: budget.id }).first()).reserved_amount).toBe('10.00');
+});
+
+test('a failure in the middle of a booking leaves neither a booking nor a ledger entry nor an audit row', async () => {
+  const { account, budget } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
+    amount: '1000',
+  });
+  const service = await createFreeService(database.db, actorOf(users.admin), '123.45');
+  // Fault injection: the ledger insert fails after the booking row was written in the same transaction.
+  await database.db.raw(`
+    create function fail_reserve() returns trigger language plpgsql as $$
+    begin if new.kind = 'RESERVE' and new.amount = 123.45 then raise exception 'injected ledger failure'; end if; return new; end $$;
+    create trigger inject_failure before insert on ledger_entries for each row execute function fail_reserve();`);
+  try {
+    const auditBefore = await database.db('audit_log').count('* as n');
+    await expect(
+      bookFreeService(contextFor(database.db, csm()), {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: inDays(3),
+        idempotencyKey: key(),
+      }),
+    ).rejects.toThrow('injected ledger failure');
+    expect(await database.db('bookings').where({ budget_id: budget.id }).count('* as n')).toEqual([
+      { n: '0' },
+    ]);
+    expect(
+      await database.db('ledger_entries').where({ budget_id: budget.id, kind: 'RESERVE' }).count('* as n'),
+    ).toEqual([{ n: '0' }]);
+    expect(await database.db('audit_log').count('* as n')).toEqual(auditBefore);
+    expect((await database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe('1000.00');
+  } finally {
+    await database.db.raw('drop trigger inject_failure on ledger_entries; drop function fail_reserve();');
+  }
+});
+
+describe('two server processes sharing the database', () => {
+  const root = path.resolve(__dirname, '../..');
+  const servers: { child: ChildProcess; port: number }[] = [];
+
+  async function startServer(): Promise<{ child: ChildProcess; port: number }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: database.url,
+        TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DEMO_SEED: 'false',
+        LOG_LEVEL: 'warn',
+        DB_POOL_MAX: '8',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!/localhost:(\d+)/.test(output)) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`server did not start: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { child, port: Number(/localhost:(\d+)/.exec(output)![1]) };
+  }
+
+  afterAll(async () => {
+    for (const { child } of servers) child.kill('SIGTERM');
+    await Promise.all(
+      servers.map(
+        ({ child }) =>
+          new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))),
+      ),
+    );
+  });
+
+  test('200 bookings split across both never overspend, and replays across them book once', async () => {
+    servers.push(await startServer(), await startServer());
+    const { account, budget } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
+      amount: '5000.00',
+    });
+    const service = await createFreeService(database.db, actorOf(users.admin), '30.00');
+    const BOOK = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename ... on Booking { id } } }`;
+    const post = async (port: number, idempotencyKey: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${users.csm.token}` },
+        body: JSON.stringify({
+          query: BOOK,
+          variables: {
+            input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey },
+          },
+        }),
+      });
+      return ((await response.json()) as { data: { bookFreeService: { __typename: string; id?: string } } })
+        .data.bookFreeService;
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => post(servers[index % 2]!.port, key())),
+    );
+    const typenames = answers.map((a) => a.__typename);
+    expect(typenames.filter((t) => t === 'Booking')).toHaveLength(166); // floor(5000 / 30)
+    expect(typenames.filter((t) => t === 'BudgetExceededError')).toHaveLength(34);
+    expect((await database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe('20.00');
+
+    const replayKey = key();
+    const replays = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => post(servers[index % 2]!.port, replayKey)),
+    );
+    expect(new Set(replays.map((r) => r.id)).size).toBe(1);
+    expect(await ledgerMismatches(database.db)).toEqual([]);
+  });
+});
