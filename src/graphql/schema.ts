@@ -10,5 +10,7 @@ import '../modules/customers/graphql';
 import '../modules/routing/graphql';
 import '../modules/catalog/graphql';
 import '../modules/budgets/graphql';
+import '../modules/orders/graphql';
+import '../modules/outcomes/graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -82,7 +82,7 @@ const OverrunPolicyEnum = builder.enumType('OverrunPolicy', {
 });
 
 const OperatingRatioRef = builder
-  .objectRef<{ fiscalYear: number; ratio: import('../../shared/money').Decimal }>('OperatingRatio')
+  .objectRef<{ fiscalYear: number; ratio: Decimal }>('OperatingRatio')
   .implement({
     description: 'The default operating ratio of a fiscal year: budget = revenue target × ratio.',
     fields: (t) => ({

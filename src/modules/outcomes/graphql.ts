@@ -1,0 +1,158 @@
+// GraphQL for opportunities and the investment made to win them.
+import { builder } from '../../graphql/builder';
+import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
+import { CustomerRef } from '../customers/graphql';
+import { ExpertServiceRef } from '../catalog/graphql';
+import { MONEY_ERRORS } from '../budgets/graphql';
+import * as repository from './repository';
+import type { Investment, Opportunity } from './repository';
+import { OPPORTUNITY_STAGES } from './repository';
+import * as service from './service';
+
+const StageEnum = builder.enumType('OpportunityStage', {
+  description: 'Where an opportunity is.',
+  values: {
+    HATCHED: { description: 'Hatched from customer operation, not yet registered.' },
+    REGISTERED: {
+      description: 'Registered as a sales opportunity: free resources to win it are pre-sales cost.',
+    },
+    WON: { description: 'Won.' },
+    LOST: { description: 'Lost.' },
+  } satisfies Record<(typeof OPPORTUNITY_STAGES)[number], { description: string }>,
+});
+
+const InvestmentRef = builder.objectRef<Investment>('OpportunityInvestment').implement({
+  description:
+    'Free resources spent to win a registered opportunity: its pre-sales cost, never charged to the operating budget.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable id.' }),
+    service: t.field({
+      type: ExpertServiceRef,
+      nullable: true,
+      description: 'The service given, if from the catalog.',
+      resolve: (i) => i.serviceId,
+    }),
+    cost: t.field({ type: 'Money', description: 'Internal cost.', resolve: (i) => i.cost }),
+    currency: t.field({ type: 'Currency', description: 'Currency.', resolve: (i) => i.currency }),
+    spentOn: t.field({ type: 'Date', description: 'When.', resolve: (i) => i.spentOn }),
+    description: t.exposeString('description', { description: 'What was done.' }),
+  }),
+});
+
+export const OpportunityRef = builder.objectRef<Opportunity>('Opportunity').implement({
+  description: 'An opportunity hatched or caught with a key account.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable id.' }),
+    account: t.field({ type: CustomerRef, description: 'The account.', resolve: (o) => o.accountId }),
+    name: t.exposeString('name', { description: 'Name.' }),
+    amount: t.field({ type: 'Money', description: 'Expected deal amount.', resolve: (o) => o.amount }),
+    currency: t.field({ type: 'Currency', description: 'Currency.', resolve: (o) => o.currency }),
+    stage: t.field({ type: StageEnum, description: 'Stage.', resolve: (o) => o.stage }),
+    hatchedOn: t.field({ type: 'Date', description: 'When it was hatched.', resolve: (o) => o.hatchedOn }),
+    registeredOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When it was registered.',
+      resolve: (o) => o.registeredOn,
+    }),
+    closedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When it was won or lost.',
+      resolve: (o) => o.closedOn,
+    }),
+    investments: t.loadableGroup({
+      type: InvestmentRef,
+      description: 'Pre-sales investment made to win it.',
+      load: (ids: string[], context) => repository.findInvestments(context.db, ids),
+      group: (i) => i.opportunityId,
+      resolve: (o) => o.id,
+    }),
+  }),
+});
+
+builder.objectField(CustomerRef, 'opportunities', (t) =>
+  t.loadableGroup({
+    type: OpportunityRef,
+    description: 'Opportunities of the account, newest first.',
+    load: (ids: string[], context) => repository.findOpportunitiesByAccounts(context.db, ids),
+    group: (o) => o.accountId,
+    resolve: (c) => c.id,
+  }),
+);
+
+const CreateOpportunityInput = builder.inputType('CreateOpportunityInput', {
+  description: 'A new opportunity.',
+  fields: (t) => ({
+    accountId: t.id({ description: 'Account.' }),
+    name: t.string({ description: 'Name.' }),
+    amount: t.field({ type: 'Money', description: 'Expected deal amount.' }),
+    currency: t.field({
+      type: 'Currency',
+      required: false,
+      description: 'Currency; the default when omitted.',
+    }),
+    registered: t.boolean({ required: false, description: 'Already registered (default: hatched only).' }),
+    hatchedOn: t.field({
+      type: 'Date',
+      required: false,
+      description: 'When it was hatched (today when omitted).',
+    }),
+  }),
+});
+
+const InvestmentInput = builder.inputType('RecordOpportunityInvestmentInput', {
+  description: 'Free resources spent to win a registered opportunity.',
+  fields: (t) => ({
+    opportunityId: t.id({ description: 'A REGISTERED opportunity.' }),
+    serviceId: t.id({ required: false, description: 'The service given, if from the catalog.' }),
+    cost: t.field({ type: 'Money', description: 'Internal cost (> 0).' }),
+    spentOn: t.field({ type: 'Date', description: 'When.' }),
+    description: t.string({ description: 'What was done.' }),
+    idempotencyKey: t.string({
+      description: 'A unique key per intended change: a retry with it returns the first result.',
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createOpportunity: t.field({
+    type: OpportunityRef,
+    description: 'Records an opportunity. The account’s CSM, a SALES_LEADER or an ADMIN.',
+    authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
+    errors: { types: COMMON_MUTATION_ERRORS },
+    args: { input: t.arg({ type: CreateOpportunityInput }) },
+    resolve: (_root, { input }, context) =>
+      service.createOpportunity(context, {
+        ...input,
+        accountId: String(input.accountId),
+        currency: input.currency ?? context.config.defaultCurrency,
+      }),
+  }),
+  setOpportunityStage: t.field({
+    type: OpportunityRef,
+    description: 'Moves an opportunity forward (HATCHED → REGISTERED → WON or LOST).',
+    authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
+    errors: { types: MONEY_ERRORS },
+    args: {
+      opportunityId: t.arg.id({ description: 'Opportunity.' }),
+      stage: t.arg({ type: StageEnum, description: 'New stage.' }),
+    },
+    resolve: (_root, args, context) =>
+      service.setOpportunityStage(context, { opportunityId: String(args.opportunityId), stage: args.stage }),
+  }),
+  recordOpportunityInvestment: t.field({
+    type: InvestmentRef,
+    description:
+      'Records free resources spent to win a registered opportunity (not charged to the operating budget).',
+    authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
+    errors: { types: MONEY_ERRORS },
+    args: { input: t.arg({ type: InvestmentInput }) },
+    resolve: (_root, { input }, context) =>
+      service.recordOpportunityInvestment(context, {
+        ...input,
+        opportunityId: String(input.opportunityId),
+        serviceId: input.serviceId ? String(input.serviceId) : null,
+      }),
+  }),
+}));

@@ -1,0 +1,166 @@
+// Use cases for opportunities and the pre-sales investment made to win them (DOMAIN.md section
+// 5, kind a): recorded against the opportunity, never charged to the operating budget.
+import { inTransaction, type Transaction } from '../../db/transaction';
+import type { UseCaseContext } from '../../graphql/context';
+import { hasAnyRole } from '../../shared/auth';
+import {
+  ForbiddenActionError,
+  InvalidTransitionError,
+  NotFoundError,
+  ValidationError,
+} from '../../shared/errors';
+import { idempotent } from '../../shared/idempotency';
+import { requireId } from '../../shared/ids';
+import type { Decimal } from '../../shared/money';
+import { recordAudit } from '../audit/repository';
+import { isCsmOf, loadReadableAccount } from '../customers/access';
+import { findServicesByIds } from '../catalog/repository';
+import { validateAmount } from '../catalog/rules';
+import { today } from '../catalog/service';
+import { validateName } from '../teams/rules';
+import * as repository from './repository';
+import type { Investment, Opportunity, OpportunityStage } from './repository';
+
+const STAGE_ORDER: Record<OpportunityStage, OpportunityStage[]> = {
+  HATCHED: ['REGISTERED', 'WON', 'LOST'],
+  REGISTERED: ['WON', 'LOST'],
+  WON: [],
+  LOST: [],
+};
+
+async function requireOwner(context: UseCaseContext, trx: Transaction, accountId: string, field: string) {
+  const customer = await loadReadableAccount(context, trx, accountId, field);
+  if (!hasAnyRole(context.actor, ['SALES_LEADER', 'ADMIN']) && !isCsmOf(context.actor, customer)) {
+    throw new ForbiddenActionError(
+      'opportunities are managed by the account’s CSM, a SALES_LEADER or an ADMIN',
+    );
+  }
+  return customer;
+}
+
+export async function createOpportunity(
+  context: UseCaseContext,
+  input: {
+    accountId: string;
+    name: string;
+    amount: Decimal;
+    currency: string;
+    registered?: boolean | null;
+    hatchedOn?: string | null;
+  },
+): Promise<Opportunity> {
+  const name = validateName(input.name, 'input.name');
+  const amount = validateAmount(input.amount, 'input.amount');
+  return inTransaction(context.db, async (trx) => {
+    const customer = await requireOwner(context, trx, input.accountId, 'input.accountId');
+    const day = input.hatchedOn ?? today(context);
+    const opportunity = await repository.insertOpportunity(trx, {
+      accountId: customer.id,
+      name,
+      amount,
+      currency: input.currency,
+      stage: input.registered ? 'REGISTERED' : 'HATCHED',
+      ownerUserId: context.actor?.userId ?? null,
+      hatchedOn: day,
+      registeredOn: input.registered ? today(context) : null,
+    });
+    await recordAudit(trx, context, {
+      action: 'opportunity.create',
+      entityType: 'Opportunity',
+      entityId: opportunity.id,
+      accountId: customer.id,
+      after: opportunity,
+    });
+    return opportunity;
+  });
+}
+
+export async function setOpportunityStage(
+  context: UseCaseContext,
+  input: { opportunityId: string; stage: OpportunityStage },
+): Promise<Opportunity> {
+  const opportunityId = requireId(input.opportunityId, 'input.opportunityId');
+  return inTransaction(context.db, async (trx) => {
+    const before = await repository.findOpportunityById(trx, opportunityId, { forUpdate: true });
+    if (!before) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
+    await requireOwner(context, trx, before.accountId, 'input.opportunityId');
+    if (!STAGE_ORDER[before.stage].includes(input.stage))
+      throw new InvalidTransitionError('Opportunity', before.stage, input.stage);
+    const after = await repository.updateOpportunityStage(trx, opportunityId, input.stage, today(context));
+    await recordAudit(trx, context, {
+      action: 'opportunity.setStage',
+      entityType: 'Opportunity',
+      entityId: opportunityId,
+      accountId: before.accountId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+const loadInvestment = (context: UseCaseContext) => async (id: string) =>
+  (await repository.findInvestmentById(context.db, id))!;
+
+export async function recordOpportunityInvestment(
+  context: UseCaseContext,
+  input: {
+    opportunityId: string;
+    serviceId?: string | null;
+    cost: Decimal;
+    spentOn: string;
+    description: string;
+    idempotencyKey: string;
+  },
+): Promise<Investment> {
+  const opportunityId = requireId(input.opportunityId, 'input.opportunityId');
+  const cost = validateAmount(input.cost, 'input.cost', { positive: true });
+  const description = input.description.trim();
+  if (description.length === 0 || description.length > 2000)
+    throw new ValidationError('input.description', 'a description of 1–2000 characters is required');
+  return inTransaction(context.db, async (trx) => {
+    const { value } = await idempotent(
+      trx,
+      context,
+      {
+        key: input.idempotencyKey,
+        operation: 'recordOpportunityInvestment',
+        input: { ...input, idempotencyKey: undefined },
+      },
+      { type: 'OpportunityInvestment', idOf: (investment) => investment.id, load: loadInvestment(context) },
+      async () => {
+        const opportunity = await repository.findOpportunityById(trx, opportunityId, { forUpdate: true });
+        if (!opportunity) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
+        await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId');
+        if (opportunity.stage !== 'REGISTERED') {
+          throw new ValidationError(
+            'input.opportunityId',
+            `investment to win a deal is recorded on a REGISTERED opportunity; this one is ${opportunity.stage}`,
+          );
+        }
+        const serviceId = input.serviceId ? requireId(input.serviceId, 'input.serviceId') : null;
+        if (serviceId && (await findServicesByIds(trx, [serviceId])).length === 0)
+          throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
+        const investment = await repository.insertInvestment(trx, {
+          opportunityId,
+          accountId: opportunity.accountId,
+          serviceId,
+          cost,
+          currency: opportunity.currency,
+          spentOn: input.spentOn,
+          description,
+          recordedBy: context.actor!.userId,
+        });
+        await recordAudit(trx, context, {
+          action: 'opportunity.recordInvestment',
+          entityType: 'OpportunityInvestment',
+          entityId: investment.id,
+          accountId: opportunity.accountId,
+          after: investment,
+        });
+        return investment;
+      },
+    );
+    return value;
+  });
+}
