@@ -4,8 +4,11 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
+import { createExpertService } from '../../src/modules/catalog/service';
+import { Decimal } from '../../src/shared/money';
 import {
   actorOf,
+  contextFor,
   createFreeService,
   fiscalYearNow,
   inDays,
@@ -220,12 +223,68 @@ const cases: Case[] = [
       };
     },
   },
+  {
+    name: 'quotePaidService',
+    token: () => users.salesLeader.token,
+    mutation: `mutation($input: QuotePaidServiceInput!) { quotePaidService(input: $input) { __typename ... on PaidOrder { id } ... on Error { code field } } }`,
+    setup: async () => {
+      const { account, service } = await paidSetup();
+      const input = (hours: string) => (k: string) => ({
+        accountId: account.id,
+        serviceId: service.id,
+        requirement: 'x',
+        estimatedHours: hours,
+        idempotencyKey: k,
+      });
+      return { input: input('10'), other: input('11') };
+    },
+  },
+  {
+    name: 'advancePaidOrder',
+    token: () => users.salesLeader.token,
+    mutation: `mutation($input: AdvancePaidOrderInput!) { advancePaidOrder(input: $input) { __typename ... on PaidOrder { id } ... on Error { code field } } }`,
+    setup: async () => {
+      const { account, service } = await paidSetup();
+      const quote = await server.graphql<{ quotePaidService: { id: string } }>(
+        users.salesLeader.token,
+        `mutation($input: QuotePaidServiceInput!) { quotePaidService(input: $input) { ... on PaidOrder { id } } }`,
+        {
+          input: {
+            accountId: account.id,
+            serviceId: service.id,
+            requirement: 'x',
+            estimatedHours: '5',
+            idempotencyKey: key(),
+          },
+        },
+      );
+      const id = quote.data!.quotePaidService.id;
+      return {
+        input: (k) => ({ orderId: id, to: 'CONFIRMED', idempotencyKey: k }),
+        other: (k) => ({ orderId: id, to: 'CANCELLED', idempotencyKey: k }),
+      };
+    },
+  },
 ];
+
+async function paidSetup() {
+  const service = await createExpertService(contextFor(database.db, admin()), {
+    code: `PAID-${key().slice(0, 8).toUpperCase()}`,
+    name: 'Paid',
+    kind: 'PAID',
+    providingDepartment: 'SERVICE',
+    effectiveFrom: '2020-01-01',
+    listPrice: new Decimal('1000'),
+    internalCost: new Decimal('600'),
+    currency: 'CNY',
+  });
+  return { account: await org.customer('B'), service };
+}
 
 const counts = async () => {
   const [row] = (
     await database.db.raw(
-      `select (select count(*) from ledger_entries) as entries, (select count(*) from bookings) as bookings, (select count(*) from budgets) as budgets, (select count(*) from audit_log) as audits, (select count(*) from budget_transfers) as transfers`,
+      `select (select count(*) from ledger_entries) as entries, (select count(*) from bookings) as bookings, (select count(*) from budgets) as budgets, (select count(*) from audit_log) as audits, (select count(*) from budget_transfers) as transfers, (select count(*) from paid_orders where state <> 'QUOTED') as advanced, (select count(*) from paid_orders) as orders`,
     )
   ).rows;
   return row;
