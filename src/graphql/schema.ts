@@ -12,5 +12,6 @@ import '../modules/catalog/graphql';
 import '../modules/budgets/graphql';
 import '../modules/orders/graphql';
 import '../modules/outcomes/graphql';
+import '../modules/reports/graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -5,7 +5,7 @@ import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
 import { MONEY_ERRORS } from '../budgets/graphql';
 import * as repository from './repository';
-import type { Investment, Opportunity } from './repository';
+import type { Assessment, Investment, Opportunity } from './repository';
 import { OPPORTUNITY_STAGES } from './repository';
 import * as service from './service';
 
@@ -153,6 +153,92 @@ builder.mutationFields((t) => ({
         ...input,
         opportunityId: String(input.opportunityId),
         serviceId: input.serviceId ? String(input.serviceId) : null,
+      }),
+  }),
+}));
+
+const AssessmentRef = builder.objectRef<Assessment>('RelationshipAssessment').implement({
+  description:
+    'Scores of the business relationship on a 1–5 scale (1 poor, 2 weak, 3 neutral, 4 good, 5 excellent).',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable id.' }),
+    assessedOn: t.field({
+      type: 'Date',
+      description: 'Day of the assessment.',
+      resolve: (a) => a.assessedOn,
+    }),
+    relationshipCloseness: t.exposeInt('relationshipCloseness', {
+      description: 'Closeness of the relationship, 1–5.',
+    }),
+    solutionAcceptance: t.exposeInt('solutionAcceptance', {
+      description: 'Acceptance of our solutions, 1–5.',
+    }),
+    priceAcceptance: t.exposeInt('priceAcceptance', { description: 'Acceptance of our prices, 1–5.' }),
+    assessorUserId: t.exposeID('assessorUserId', { description: 'Who assessed.' }),
+    note: t.exposeString('note', { description: 'Note.' }),
+  }),
+});
+
+builder.objectField(CustomerRef, 'assessments', (t) =>
+  t.loadableGroup({
+    type: AssessmentRef,
+    description: 'Relationship assessments, newest first.',
+    load: (ids: string[], context) => repository.findAssessments(context.db, ids),
+    group: (a) => a.accountId,
+    resolve: (c) => c.id,
+  }),
+);
+
+builder.objectField(OpportunityRef, 'contributingBookingIds', (t) =>
+  t.loadableGroup({
+    type: builder
+      .objectRef<{ opportunityId: string; bookingId: string }>('OpportunityBookingLink')
+      .implement({
+        description: 'A free-service booking that contributed to an opportunity.',
+        fields: (l) => ({ bookingId: l.exposeID('bookingId', { description: 'The booking.' }) }),
+      }),
+    description: 'Free-service bookings that contributed to it.',
+    load: (ids: string[], context) => repository.findLinkedBookingIds(context.db, ids),
+    group: (l) => l.opportunityId,
+    resolve: (o) => o.id,
+  }),
+);
+
+const AssessmentInput = builder.inputType('RecordAssessmentInput', {
+  description: 'A relationship assessment of an account.',
+  fields: (t) => ({
+    accountId: t.id({ description: 'Account.' }),
+    assessedOn: t.field({ type: 'Date', description: 'Day of the assessment (not in the future).' }),
+    relationshipCloseness: t.int({ description: '1–5.' }),
+    solutionAcceptance: t.int({ description: '1–5.' }),
+    priceAcceptance: t.int({ description: '1–5.' }),
+    note: t.string({ required: false, description: 'Note.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  recordAssessment: t.field({
+    type: AssessmentRef,
+    description: 'Records a relationship assessment. The account’s CSM, a SALES_LEADER or an ADMIN.',
+    authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
+    errors: { types: COMMON_MUTATION_ERRORS },
+    args: { input: t.arg({ type: AssessmentInput }) },
+    resolve: (_root, { input }, context) =>
+      service.recordAssessment(context, { ...input, accountId: String(input.accountId) }),
+  }),
+  linkBookingToOpportunity: t.field({
+    type: OpportunityRef,
+    description: 'Records that a free-service booking contributed to an opportunity of the same account.',
+    authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
+    errors: { types: COMMON_MUTATION_ERRORS },
+    args: {
+      opportunityId: t.arg.id({ description: 'Opportunity.' }),
+      bookingId: t.arg.id({ description: 'Booking.' }),
+    },
+    resolve: (_root, args, context) =>
+      service.linkBookingToOpportunity(context, {
+        opportunityId: String(args.opportunityId),
+        bookingId: String(args.bookingId),
       }),
   }),
 }));

@@ -149,3 +149,85 @@ export async function findInvestments(
       .orderBy('spent_on')
   ).map(toInvestment);
 }
+
+export const SCORE_MIN = 1;
+export const SCORE_MAX = 5;
+
+/** Scores 1–5: 1 poor, 2 weak, 3 neutral, 4 good, 5 excellent. */
+export type Assessment = {
+  id: string;
+  accountId: string;
+  assessedOn: string;
+  relationshipCloseness: number;
+  solutionAcceptance: number;
+  priceAcceptance: number;
+  assessorUserId: string;
+  note: string;
+};
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- mapped field by field */
+const toAssessment = (row: any): Assessment => ({
+  id: row.id,
+  accountId: row.account_id,
+  assessedOn: row.assessed_on,
+  relationshipCloseness: row.relationship_closeness,
+  solutionAcceptance: row.solution_acceptance,
+  priceAcceptance: row.price_acceptance,
+  assessorUserId: row.assessor_user_id,
+  note: row.note,
+});
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export async function insertAssessment(
+  db: Queryable,
+  assessment: Omit<Assessment, 'id'>,
+): Promise<Assessment> {
+  const [row] = await db('relationship_assessments')
+    .insert({
+      account_id: assessment.accountId,
+      assessed_on: assessment.assessedOn,
+      relationship_closeness: assessment.relationshipCloseness,
+      solution_acceptance: assessment.solutionAcceptance,
+      price_acceptance: assessment.priceAcceptance,
+      assessor_user_id: assessment.assessorUserId,
+      note: assessment.note,
+    })
+    .returning('*');
+  return toAssessment(row);
+}
+
+export async function findAssessments(db: Queryable, accountIds: readonly string[]): Promise<Assessment[]> {
+  return (
+    await db('relationship_assessments')
+      .whereIn('account_id', [...accountIds])
+      .orderBy('assessed_on', 'desc')
+      .orderBy('created_at', 'desc')
+  ).map(toAssessment);
+}
+
+export async function linkBooking(
+  db: Queryable,
+  opportunityId: string,
+  bookingId: string,
+  accountId: string,
+): Promise<boolean> {
+  const inserted = await db('opportunity_bookings')
+    .insert({ opportunity_id: opportunityId, booking_id: bookingId, account_id: accountId })
+    .onConflict(['opportunity_id', 'booking_id'])
+    .ignore()
+    .returning('booking_id');
+  return inserted.length > 0;
+}
+
+export async function findLinkedBookingIds(
+  db: Queryable,
+  opportunityIds: readonly string[],
+): Promise<{ opportunityId: string; bookingId: string }[]> {
+  const rows = await db('opportunity_bookings')
+    .whereIn('opportunity_id', [...opportunityIds])
+    .select('opportunity_id', 'booking_id');
+  return rows.map((row: { opportunity_id: string; booking_id: string }) => ({
+    opportunityId: row.opportunity_id,
+    bookingId: row.booking_id,
+  }));
+}

@@ -19,7 +19,8 @@ import { validateAmount } from '../catalog/rules';
 import { today } from '../catalog/service';
 import { validateName } from '../teams/rules';
 import * as repository from './repository';
-import type { Investment, Opportunity, OpportunityStage } from './repository';
+import { findBookingById } from '../budgets/repository';
+import type { Assessment, Investment, Opportunity, OpportunityStage } from './repository';
 
 const STAGE_ORDER: Record<OpportunityStage, OpportunityStage[]> = {
   HATCHED: ['REGISTERED', 'WON', 'LOST'],
@@ -162,5 +163,79 @@ export async function recordOpportunityInvestment(
       },
     );
     return value;
+  });
+}
+
+export async function recordAssessment(
+  context: UseCaseContext,
+  input: {
+    accountId: string;
+    assessedOn: string;
+    relationshipCloseness: number;
+    solutionAcceptance: number;
+    priceAcceptance: number;
+    note?: string | null;
+  },
+): Promise<Assessment> {
+  for (const field of ['relationshipCloseness', 'solutionAcceptance', 'priceAcceptance'] as const) {
+    const score = input[field];
+    if (!Number.isInteger(score) || score < repository.SCORE_MIN || score > repository.SCORE_MAX) {
+      throw new ValidationError(
+        `input.${field}`,
+        `scores are whole numbers from ${repository.SCORE_MIN} (poor) to ${repository.SCORE_MAX} (excellent)`,
+      );
+    }
+  }
+  if (input.assessedOn > today(context))
+    throw new ValidationError('input.assessedOn', 'an assessment cannot be dated in the future');
+  const note = (input.note ?? '').trim();
+  if (note.length > 2000) throw new ValidationError('input.note', 'the note is longer than 2000 characters');
+  return inTransaction(context.db, async (trx) => {
+    const customer = await requireOwner(context, trx, input.accountId, 'input.accountId');
+    const assessment = await repository.insertAssessment(trx, {
+      accountId: customer.id,
+      assessedOn: input.assessedOn,
+      relationshipCloseness: input.relationshipCloseness,
+      solutionAcceptance: input.solutionAcceptance,
+      priceAcceptance: input.priceAcceptance,
+      assessorUserId: context.actor!.userId,
+      note,
+    });
+    await recordAudit(trx, context, {
+      action: 'assessment.record',
+      entityType: 'RelationshipAssessment',
+      entityId: assessment.id,
+      accountId: customer.id,
+      after: assessment,
+    });
+    return assessment;
+  });
+}
+
+/** Records that a free-service booking contributed to an opportunity of the same account. */
+export async function linkBookingToOpportunity(
+  context: UseCaseContext,
+  input: { opportunityId: string; bookingId: string },
+): Promise<Opportunity> {
+  const opportunityId = requireId(input.opportunityId, 'input.opportunityId');
+  const bookingId = requireId(input.bookingId, 'input.bookingId');
+  return inTransaction(context.db, async (trx) => {
+    const opportunity = await repository.findOpportunityById(trx, opportunityId);
+    if (!opportunity) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
+    await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId');
+    const booking = await findBookingById(trx, bookingId);
+    if (!booking) throw new NotFoundError('Booking', bookingId, 'input.bookingId');
+    if (booking.accountId !== opportunity.accountId)
+      throw new ValidationError('input.bookingId', 'the booking belongs to another account');
+    if (await repository.linkBooking(trx, opportunityId, bookingId, opportunity.accountId)) {
+      await recordAudit(trx, context, {
+        action: 'opportunity.linkBooking',
+        entityType: 'Opportunity',
+        entityId: opportunityId,
+        accountId: opportunity.accountId,
+        after: { bookingId },
+      });
+    }
+    return opportunity;
   });
 }

@@ -1,0 +1,179 @@
+// Cost allocation for finance: ledger amounts grouped by any combination of dimensions, in SQL.
+// A service with several effects splits each amount across them in equal shares of whole cents;
+// the leftover cents go to the effects first in alphabetical order, so an entry's shares always
+// add up to the entry exactly and effect totals reconcile to the grand total to the cent.
+import type { Queryable } from '../../db/transaction';
+import type { FiscalCalendar } from '../../shared/fiscal';
+import { fromDatabase, type Decimal } from '../../shared/money';
+
+export const DIMENSIONS = [
+  'ACCOUNT',
+  'TIER',
+  'CSM',
+  'TEAM',
+  'DEPARTMENT',
+  'SERVICE',
+  'EFFECT',
+  'ENTRY_KIND',
+  'MONTH',
+  'QUARTER',
+  'FISCAL_YEAR',
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** SQL for each dimension's value; every value is text (or null: no service, no effect, no CSM). */
+const DIMENSION_SQL: Record<Dimension, string> = {
+  ACCOUNT: 'e.account_id::text',
+  TIER: 'e.tier::text',
+  CSM: 'c.csm_person_id::text',
+  TEAM: 'c.expert_team_id::text',
+  DEPARTMENT: 's.providing_department',
+  SERVICE: 'b.service_id::text',
+  EFFECT: 'x.effect',
+  ENTRY_KIND: 'e.kind',
+  MONTH: `'FY' || f.fiscal_year || '-M' || lpad(f.fiscal_month::text, 2, '0')`,
+  QUARTER: `'FY' || f.fiscal_year || '-Q' || ((f.fiscal_month - 1) / 3 + 1)`,
+  FISCAL_YEAR: `'FY' || f.fiscal_year`,
+};
+
+export type AllocationFilter = {
+  accountIds?: readonly string[] | null;
+  tiers?: readonly string[] | null;
+  csmPersonIds?: readonly string[] | null;
+  serviceIds?: readonly string[] | null;
+  departments?: readonly string[] | null;
+  effects?: readonly string[] | null;
+  kinds?: readonly string[] | null;
+};
+
+export type AllocationRequest = {
+  calendar: FiscalCalendar;
+  from: Date;
+  to: Date;
+  groupBy: readonly Dimension[];
+  filter: AllocationFilter;
+  limit: number;
+  offset: number;
+};
+
+export type Measures = {
+  allocatedAmount: Decimal;
+  reservedAmount: Decimal;
+  spentAmount: Decimal;
+  entryCount: number;
+};
+export type AllocationGroup = Measures & { keys: Partial<Record<Dimension, string | null>> };
+export type Allocation = { groups: AllocationGroup[]; totalGroups: number; grandTotal: Measures };
+
+/** The whole-cent share of `column` for an effect of rank `x.rank` out of `x.n` (no split without effects). */
+function share(column: string): string {
+  return `case when x.n is null then ${column}
+    else sign(${column}) * (floor(abs(${column}) * 100 / x.n) + case when x.rank <= mod((abs(${column}) * 100)::bigint, x.n) then 1 else 0 end) / 100 end`;
+}
+
+function listFilter(
+  column: string,
+  values: readonly string[] | null | undefined,
+  bindings: unknown[],
+): string {
+  if (!values || values.length === 0) return '';
+  bindings.push(values.join('\u001f'));
+  return ` and ${column} = any(string_to_array(?, chr(31)))`;
+}
+
+export async function allocation(db: Queryable, request: AllocationRequest): Promise<Allocation> {
+  const split = request.groupBy.includes('EFFECT') || (request.filter.effects?.length ?? 0) > 0;
+  const bindings: unknown[] = [
+    request.calendar.timeZone,
+    request.calendar.startMonth,
+    request.from,
+    request.to,
+  ];
+  let where = '';
+  where += listFilter('e.account_id::text', request.filter.accountIds, bindings);
+  where += listFilter('e.tier::text', request.filter.tiers, bindings);
+  where += listFilter('c.csm_person_id::text', request.filter.csmPersonIds, bindings);
+  where += listFilter('b.service_id::text', request.filter.serviceIds, bindings);
+  where += listFilter('s.providing_department', request.filter.departments, bindings);
+  where += listFilter('e.kind', request.filter.kinds, bindings);
+  where += listFilter('x.effect', request.filter.effects, bindings);
+  const keys = request.groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} as k${index}`);
+  const groupColumns = request.groupBy.map((_, index) => `k${index}`);
+  const sql = `
+    with rows as (
+      select ${keys.length ? `${keys.join(', ')},` : ''}
+             ${share('e.allocated_delta')} as allocated, ${share('e.reserved_delta')} as reserved, ${share('e.spent_delta')} as spent,
+             case when x.rank is null or x.rank = 1 then 1 else 0 end as counted
+        from ledger_entries e
+        join customers c on c.id = e.account_id
+        cross join lateral (select (e.created_at at time zone ?) - make_interval(months => ? - 1) as shifted) z
+        cross join lateral (select extract(year from z.shifted)::int as fiscal_year, extract(month from z.shifted)::int as fiscal_month) f
+        left join bookings b on b.id = e.booking_id
+        left join expert_services s on s.id = b.service_id
+        ${
+          split
+            ? `left join lateral (select ef.effect, row_number() over (order by ef.effect) as rank, count(*) over () as n
+                                    from expert_service_effects ef where ef.service_id = b.service_id) x on true`
+            : 'left join lateral (select null::text as effect, null::bigint as rank, null::bigint as n) x on true'
+        }
+       where e.created_at >= ? and e.created_at < ? ${where}
+    ), groups as (
+      select ${groupColumns.length ? `${groupColumns.join(', ')},` : ''}
+             sum(allocated) as allocated, sum(reserved) as reserved, sum(spent) as spent, sum(counted) as entries
+        from rows ${groupColumns.length ? `group by ${groupColumns.join(', ')}` : ''}
+    )
+    select g.*, count(*) over () as total_groups,
+           sum(g.allocated) over () as grand_allocated, sum(g.reserved) over () as grand_reserved,
+           sum(g.spent) over () as grand_spent, sum(g.entries) over () as grand_entries
+      from groups g
+     ${groupColumns.length ? `order by ${groupColumns.map((c) => `${c} nulls last`).join(', ')}` : ''}
+     limit ${Number(request.limit)} offset ${Number(request.offset)}`;
+  const result = await db.raw(sql, bindings as never);
+  const rows = result.rows as Record<string, string | null>[];
+  const zero = fromDatabase('0');
+  const first = rows[0];
+  const grandTotal: Measures = first
+    ? {
+        allocatedAmount: fromDatabase(first.grand_allocated),
+        reservedAmount: fromDatabase(first.grand_reserved),
+        spentAmount: fromDatabase(first.grand_spent),
+        entryCount: Number(first.grand_entries),
+      }
+    : await grandTotalBeyondPage(db, sql, bindings, request.offset > 0, zero);
+  return {
+    totalGroups: first ? Number(first.total_groups) : 0,
+    grandTotal,
+    groups: rows.map((row) => ({
+      keys: Object.fromEntries(
+        request.groupBy.map((dimension, index) => [dimension, row[`k${index}`] ?? null]),
+      ),
+      allocatedAmount: fromDatabase(row.allocated),
+      reservedAmount: fromDatabase(row.reserved),
+      spentAmount: fromDatabase(row.spent),
+      entryCount: Number(row.entries),
+    })),
+  };
+}
+
+/** A page past the last group still reports the grand total (asked again from the first row). */
+async function grandTotalBeyondPage(
+  db: Queryable,
+  text: string,
+  bindings: unknown[],
+  beyond: boolean,
+  zero: Decimal,
+): Promise<Measures> {
+  if (!beyond) return { allocatedAmount: zero, reservedAmount: zero, spentAmount: zero, entryCount: 0 };
+  const result = await db.raw(
+    text.replace(/limit \d+ offset \d+\s*$/, 'limit 1 offset 0'),
+    bindings as never,
+  );
+  const row = result.rows[0] as Record<string, string> | undefined;
+  if (!row) return { allocatedAmount: zero, reservedAmount: zero, spentAmount: zero, entryCount: 0 };
+  return {
+    allocatedAmount: fromDatabase(row.grand_allocated),
+    reservedAmount: fromDatabase(row.grand_reserved),
+    spentAmount: fromDatabase(row.grand_spent),
+    entryCount: Number(row.grand_entries),
+  };
+}

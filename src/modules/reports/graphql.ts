@@ -1,0 +1,311 @@
+// GraphQL for the read side: cost allocation for finance and per-account ROI for sales leaders.
+import { builder } from '../../graphql/builder';
+import { requireId } from '../../shared/ids';
+import { fiscalLabel, type FiscalPeriod } from '../../shared/fiscal';
+import { TierEnum, CustomerRef } from '../customers/graphql';
+import { EffectEnum } from '../catalog/graphql';
+import { PersonRef } from '../teams/graphql';
+import { DIMENSIONS, type AllocationGroup, type Dimension, type Measures } from './allocation';
+import { ROI_SORTS, type Uplift } from './roi';
+import * as service from './service';
+
+const DimensionEnum = builder.enumType('AllocationDimension', {
+  description: 'What cost allocation can be grouped by.',
+  values: {
+    ACCOUNT: { description: 'The account (value: account id).' },
+    TIER: { description: 'The account’s tier when the entry was posted.' },
+    CSM: { description: 'The account’s CSM now (value: person id; null without one).' },
+    TEAM: { description: 'The account’s expert team now (value: team id).' },
+    DEPARTMENT: {
+      description: 'The providing department of the booked service (null for entries without a booking).',
+    },
+    SERVICE: {
+      description:
+        'The booked service (value: service id; null for allocations, openings, adjustments, transfers).',
+    },
+    EFFECT: {
+      description:
+        'The service’s effect; a service with several effects splits each amount equally, leftover cents to the first effects alphabetically (null: no effect).',
+    },
+    ENTRY_KIND: { description: 'The ledger entry kind.' },
+    MONTH: { description: 'Fiscal month of posting (FY2026-M07).' },
+    QUARTER: { description: 'Fiscal quarter of posting (FY2026-Q3).' },
+    FISCAL_YEAR: { description: 'Fiscal year of posting (FY2026).' },
+  } satisfies Record<(typeof DIMENSIONS)[number], { description: string }>,
+});
+
+const PeriodInput = builder.inputType('FiscalPeriodInput', {
+  description: 'A fiscal year, or one quarter or month of it.',
+  fields: (t) => ({
+    fiscalYear: t.int({ description: 'Fiscal year.' }),
+    quarter: t.int({ required: false, description: 'Quarter 1–4.' }),
+    month: t.int({ required: false, description: 'Month 1–12, counted from the fiscal year start.' }),
+  }),
+});
+
+const TotalsRef = builder.objectRef<Measures>('AllocationTotals').implement({
+  description: 'Sums of ledger amounts.',
+  fields: (t) => ({
+    allocatedAmount: t.field({
+      type: 'Money',
+      description: 'Sum of changes to allocated.',
+      resolve: (m) => m.allocatedAmount,
+    }),
+    reservedAmount: t.field({
+      type: 'Money',
+      description: 'Sum of changes to reserved (reservations minus releases).',
+      resolve: (m) => m.reservedAmount,
+    }),
+    spentAmount: t.field({
+      type: 'Money',
+      description: 'Sum of spend (opening use and delivered costs).',
+      resolve: (m) => m.spentAmount,
+    }),
+    entryCount: t.exposeInt('entryCount', {
+      description: 'Ledger entries counted (an entry split across effects counts once).',
+    }),
+  }),
+});
+
+const KeyRef = builder.objectRef<{ dimension: Dimension; value: string | null }>('AllocationKey').implement({
+  description: 'One dimension’s value of a group.',
+  fields: (t) => ({
+    dimension: t.field({ type: DimensionEnum, description: 'The dimension.', resolve: (k) => k.dimension }),
+    value: t.exposeString('value', {
+      nullable: true,
+      description: 'Its value (an id, a code or a period label); null where none applies.',
+    }),
+  }),
+});
+
+const GroupRef = builder.objectRef<AllocationGroup>('AllocationGroup').implement({
+  description: 'One group of the allocation.',
+  fields: (t) => ({
+    keys: t.field({
+      type: [KeyRef],
+      description: 'The group’s value for each dimension, in the order asked.',
+      resolve: (g) =>
+        Object.entries(g.keys).map(([dimension, value]) => ({
+          dimension: dimension as Dimension,
+          value: value ?? null,
+        })),
+    }),
+    totals: t.field({ type: TotalsRef, description: 'The group’s sums.', resolve: (g) => g }),
+  }),
+});
+
+const AllocationRef = builder.objectRef<service.AllocationView>('CostAllocation').implement({
+  description: 'Ledger amounts grouped; the groups of all pages add up to grandTotal to the cent.',
+  fields: (t) => ({
+    period: t.string({ description: 'Fiscal period label.', resolve: (a) => fiscalLabel(a.period) }),
+    groups: t.field({
+      type: [GroupRef],
+      description: 'This page of groups, ordered by their keys.',
+      resolve: (a) => a.groups,
+    }),
+    totalGroups: t.exposeInt('totalGroups', { description: 'Groups across all pages.' }),
+    grandTotal: t.field({
+      type: TotalsRef,
+      description: 'Totals over everything the filters select.',
+      resolve: (a) => a.grandTotal,
+    }),
+  }),
+});
+
+const AllocationFilterInput = builder.inputType('AllocationFilter', {
+  description: 'Narrows what is allocated; all given conditions must hold.',
+  fields: (t) => ({
+    accountIds: t.idList({ required: false, description: 'Only these accounts.' }),
+    tiers: t.field({
+      type: [TierEnum],
+      required: false,
+      description: 'Only entries posted while the account had these tiers.',
+    }),
+    csmPersonIds: t.idList({ required: false, description: 'Only accounts of these CSMs.' }),
+    serviceIds: t.idList({ required: false, description: 'Only these services.' }),
+    effects: t.field({
+      type: [EffectEnum],
+      required: false,
+      description: 'Only these effects (amounts are the effect’s share).',
+    }),
+    kinds: t.stringList({ required: false, description: 'Only these entry kinds (ALLOCATION, SPEND, …).' }),
+  }),
+});
+
+const RoiSortEnum = builder.enumType('RoiSort', {
+  description: 'How to rank accounts by ROI (highest first; NAME alphabetical).',
+  values: Object.fromEntries(
+    ROI_SORTS.map((sort) => [sort, { description: sort.toLowerCase().replace(/_/g, ' ') }]),
+  ) as Record<(typeof ROI_SORTS)[number], { description: string }>,
+});
+
+const UpliftRef = builder.objectRef<Uplift>('RelationshipUplift').implement({
+  description:
+    'Change of each relationship dimension (1–5 scale) from the first to the last assessment of the period.',
+  fields: (t) => ({
+    relationshipCloseness: t.exposeInt('relationshipCloseness', { description: 'Closeness change.' }),
+    solutionAcceptance: t.exposeInt('solutionAcceptance', { description: 'Solution acceptance change.' }),
+    priceAcceptance: t.exposeInt('priceAcceptance', { description: 'Price acceptance change.' }),
+  }),
+});
+
+const RoiRef = builder.objectRef<service.RoiView>('AccountRoi').implement({
+  description:
+    'One account’s input (free spend) against its output (relationship uplift, opportunities) in a fiscal period.',
+  fields: (t) => ({
+    account: t.field({ type: CustomerRef, description: 'The account.', resolve: (r) => r.accountId }),
+    tier: t.field({ type: TierEnum, description: 'Tier now.', resolve: (r) => r.tier as never }),
+    csm: t.field({ type: PersonRef, nullable: true, description: 'CSM now.', resolve: (r) => r.csmPersonId }),
+    period: t.exposeString('periodLabel', { description: 'Fiscal period label.' }),
+    spentAmount: t.field({
+      type: 'Money',
+      description: 'Free spend posted in the period.',
+      resolve: (r) => r.spent,
+    }),
+    reservedAmount: t.field({
+      type: 'Money',
+      description: 'Reserved at the period’s end (shown apart).',
+      resolve: (r) => r.reservedAtEnd,
+    }),
+    budgetUtilisation: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'FY budget spent ÷ allocated up to the period’s end.',
+      resolve: (r) => r.utilisation,
+    }),
+    assessments: t.exposeInt('assessments', { description: 'Assessments dated in the period.' }),
+    uplift: t.field({
+      type: UpliftRef,
+      nullable: true,
+      description: 'Uplift (needs two assessments in the period).',
+      resolve: (r) => r.uplift,
+    }),
+    hatchedAmount: t.field({
+      type: 'Money',
+      description: 'Opportunities hatched in the period.',
+      resolve: (r) => r.hatched,
+    }),
+    registeredAmount: t.field({
+      type: 'Money',
+      description: 'Opportunities registered in the period.',
+      resolve: (r) => r.registered,
+    }),
+    wonAmount: t.field({
+      type: 'Money',
+      description: 'Opportunities won in the period.',
+      resolve: (r) => r.won,
+    }),
+    pipelineAmount: t.field({
+      type: 'Money',
+      description: 'Open opportunities (hatched or registered) hatched by the period’s end.',
+      resolve: (r) => r.pipeline,
+    }),
+    wonPerSpend: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'Won ÷ spent.',
+      resolve: (r) => r.wonPerSpend,
+    }),
+    pipelinePerSpend: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'Pipeline ÷ spent.',
+      resolve: (r) => r.pipelinePerSpend,
+    }),
+    upliftPer10k: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'Total uplift ÷ (spent ÷ 10,000).',
+      resolve: (r) => r.upliftPer10k,
+    }),
+    explanation: t.stringList({
+      description: 'How each figure was computed: period, entries, assessments used.',
+      resolve: (r) => r.explanation,
+    }),
+  }),
+});
+
+const RoiPageRef = builder
+  .objectRef<{ rows: service.RoiView[]; totalCount: number; period: FiscalPeriod }>('AccountRoiPage')
+  .implement({
+    description: 'A ranked page of account ROI.',
+    fields: (t) => ({
+      period: t.string({ description: 'Fiscal period label.', resolve: (p) => fiscalLabel(p.period) }),
+      totalCount: t.exposeInt('totalCount', { description: 'Accounts across all pages.' }),
+      rows: t.field({ type: [RoiRef], description: 'This page, ranked.', resolve: (p) => p.rows }),
+    }),
+  });
+
+const ids = (values: readonly (string | number)[] | null | undefined, field: string) =>
+  values ? values.map((value, index) => requireId(String(value), `${field}.${index}`)) : null;
+
+builder.queryFields((t) => ({
+  costAllocation: t.field({
+    type: AllocationRef,
+    description:
+      'Ledger amounts of a fiscal period grouped by any combination of dimensions. FINANCE, SALES_LEADER, ADMIN.',
+    authScopes: { $any: { finance: true, salesLeader: true, admin: true } },
+    args: {
+      period: t.arg({ type: PeriodInput, description: 'The period (by posting time).' }),
+      groupBy: t.arg({
+        type: [DimensionEnum],
+        description: 'Dimensions, at most 6 (none: one grand group).',
+      }),
+      filter: t.arg({ type: AllocationFilterInput, required: false, description: 'Conditions.' }),
+      first: t.arg.int({
+        required: false,
+        description: `Groups per page (1–${service.ALLOCATION_GROUPS_MAX}, default 100).`,
+      }),
+      offset: t.arg.int({ required: false, description: 'Groups to skip.' }),
+    },
+    resolve: (_root, args, context) => {
+      const filter = args.filter ?? {};
+      return service.costAllocation(context, {
+        period: args.period,
+        groupBy: args.groupBy,
+        filter: {
+          accountIds: ids(filter.accountIds, 'filter.accountIds'),
+          tiers: filter.tiers,
+          csmPersonIds: ids(filter.csmPersonIds, 'filter.csmPersonIds'),
+          serviceIds: ids(filter.serviceIds, 'filter.serviceIds'),
+          effects: filter.effects,
+          kinds: filter.kinds,
+        },
+        first: args.first,
+        offset: args.offset,
+      });
+    },
+  }),
+  accountRoi: t.field({
+    type: RoiPageRef,
+    description:
+      'Per-account input against output for a fiscal period, ranked. FINANCE and SALES_LEADER see all; a CSM their own accounts.',
+    authScopes: { authenticated: true },
+    args: {
+      period: t.arg({ type: PeriodInput, description: 'The period.' }),
+      sort: t.arg({ type: RoiSortEnum, required: false, description: 'Ranking (default WON_PER_SPEND).' }),
+      tiers: t.arg({
+        type: [TierEnum],
+        required: false,
+        description: 'Only these tiers (key accounts and any account with spend are listed).',
+      }),
+      csmPersonId: t.arg.id({ required: false, description: 'Only this CSM’s accounts.' }),
+      accountIds: t.arg.idList({ required: false, description: 'Only these accounts.' }),
+      first: t.arg.int({
+        required: false,
+        description: `Rows per page (1–${service.ROI_ROWS_MAX}, default 100).`,
+      }),
+      offset: t.arg.int({ required: false, description: 'Rows to skip.' }),
+    },
+    resolve: (_root, args, context) =>
+      service.accountRoi(context, {
+        period: args.period,
+        sort: args.sort,
+        tiers: args.tiers,
+        csmPersonId: args.csmPersonId ? requireId(String(args.csmPersonId), 'csmPersonId') : null,
+        accountIds: ids(args.accountIds, 'accountIds'),
+        first: args.first,
+        offset: args.offset,
+      }),
+  }),
+}));

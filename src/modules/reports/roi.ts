@@ -1,0 +1,189 @@
+// Per-account input against output for a fiscal period, computed in one SQL statement.
+// Input: free spend posted in the period (OPENING and SPEND entries), with the reservation at the
+// period's end shown apart. Output: the uplift of each relationship dimension from the first to
+// the last assessment dated in the period (needs two), and opportunity amounts hatched,
+// registered and won in the period, plus the open pipeline. Ratios divide by the spend.
+import type { Queryable } from '../../db/transaction';
+import { fromDatabase, type Decimal } from '../../shared/money';
+
+export const ROI_SORTS = [
+  'WON_PER_SPEND',
+  'PIPELINE_PER_SPEND',
+  'UPLIFT_PER_10K',
+  'SPENT',
+  'WON',
+  'UTILISATION',
+  'NAME',
+] as const;
+export type RoiSort = (typeof ROI_SORTS)[number];
+
+const SORT_SQL: Record<RoiSort, string> = {
+  WON_PER_SPEND: 'won_per_spend desc nulls last',
+  PIPELINE_PER_SPEND: 'pipeline_per_spend desc nulls last',
+  UPLIFT_PER_10K: 'uplift_per_10k desc nulls last',
+  SPENT: 'spent desc',
+  WON: 'won desc',
+  UTILISATION: 'utilisation desc nulls last',
+  NAME: 'name asc',
+};
+
+export type RoiRequest = {
+  fiscalYear: number;
+  from: Date;
+  to: Date;
+  firstDay: string;
+  lastDay: string;
+  tiers: readonly string[] | null;
+  csmPersonId: string | null;
+  accountIds: readonly string[] | null;
+  sort: RoiSort;
+  limit: number;
+  offset: number;
+};
+
+export type Uplift = { relationshipCloseness: number; solutionAcceptance: number; priceAcceptance: number };
+
+export type RoiRow = {
+  accountId: string;
+  name: string;
+  tier: string;
+  csmPersonId: string | null;
+  spent: Decimal;
+  spendEntries: number;
+  reservedAtEnd: Decimal;
+  budgetAllocated: Decimal | null;
+  budgetSpent: Decimal | null;
+  utilisation: Decimal | null;
+  assessments: number;
+  firstAssessedOn: string | null;
+  lastAssessedOn: string | null;
+  uplift: Uplift | null;
+  hatched: Decimal;
+  registered: Decimal;
+  won: Decimal;
+  pipeline: Decimal;
+  wonPerSpend: Decimal | null;
+  pipelinePerSpend: Decimal | null;
+  upliftPer10k: Decimal | null;
+  totalRows: number;
+};
+
+const nullableDecimal = (value: string | null) => (value === null ? null : fromDatabase(value));
+
+export async function roi(db: Queryable, request: RoiRequest): Promise<RoiRow[]> {
+  const result = await db.raw(
+    `with params as (
+       select ?::timestamptz as t_from, ?::timestamptz as t_to, ?::date as d_first, ?::date as d_last, ?::int as fy
+     ), accounts as (
+       select c.id, c.name, c.tier, c.csm_person_id from customers c
+        where (?::text is null or c.tier::text = any(string_to_array(?::text, ',')))
+          and (?::uuid is null or c.csm_person_id = ?::uuid)
+          and (?::text is null or c.id::text = any(string_to_array(?::text, ',')))
+          and (c.tier in ('A', 'C') or exists (select 1 from ledger_entries e, params p where e.account_id = c.id and e.created_at >= p.t_from and e.created_at < p.t_to))
+     ), spend as (
+       select e.account_id,
+              coalesce(sum(e.spent_delta) filter (where e.created_at >= p.t_from), 0) as spent,
+              count(*) filter (where e.created_at >= p.t_from and e.spent_delta <> 0) as spend_entries,
+              coalesce(sum(e.reserved_delta), 0) as reserved_at_end
+         from ledger_entries e, params p
+        where e.account_id in (select id from accounts) and e.created_at < p.t_to
+        group by e.account_id
+     ), budget as (
+       select b.account_id, sum(e.allocated_delta) as allocated, sum(e.spent_delta) as spent
+         from budgets b join ledger_entries e on e.budget_id = b.id, params p
+        where b.fiscal_year = p.fy and b.account_id in (select id from accounts) and e.created_at < p.t_to
+        group by b.account_id
+     ), dated as (
+       select r.*, row_number() over (partition by r.account_id order by r.assessed_on, r.created_at) as first_rank,
+              row_number() over (partition by r.account_id order by r.assessed_on desc, r.created_at desc) as last_rank,
+              count(*) over (partition by r.account_id) as n
+         from relationship_assessments r, params p
+        where r.account_id in (select id from accounts) and r.assessed_on between p.d_first and p.d_last
+     ), assessed as (
+       select f.account_id, f.n, f.assessed_on as first_on, l.assessed_on as last_on,
+              l.relationship_closeness - f.relationship_closeness as d_closeness,
+              l.solution_acceptance - f.solution_acceptance as d_solution,
+              l.price_acceptance - f.price_acceptance as d_price
+         from dated f join dated l on l.account_id = f.account_id and l.last_rank = 1
+        where f.first_rank = 1
+     ), opps as (
+       select o.account_id,
+              coalesce(sum(o.amount) filter (where o.hatched_on between p.d_first and p.d_last), 0) as hatched,
+              coalesce(sum(o.amount) filter (where o.registered_on between p.d_first and p.d_last), 0) as registered,
+              coalesce(sum(o.amount) filter (where o.stage = 'WON' and o.closed_on between p.d_first and p.d_last), 0) as won,
+              coalesce(sum(o.amount) filter (where o.stage in ('HATCHED', 'REGISTERED') and o.hatched_on <= p.d_last), 0) as pipeline
+         from opportunities o, params p
+        where o.account_id in (select id from accounts)
+        group by o.account_id
+     ), joined as (
+       select a.id, a.name, a.tier, a.csm_person_id,
+              coalesce(s.spent, 0) as spent, coalesce(s.spend_entries, 0) as spend_entries, coalesce(s.reserved_at_end, 0) as reserved_at_end,
+              bu.allocated as budget_allocated, bu.spent as budget_spent,
+              round(bu.spent / nullif(bu.allocated, 0), 4) as utilisation,
+              coalesce(x.n, 0) as assessments, x.first_on, x.last_on,
+              case when x.n >= 2 then x.d_closeness end as d_closeness,
+              case when x.n >= 2 then x.d_solution end as d_solution,
+              case when x.n >= 2 then x.d_price end as d_price,
+              coalesce(o.hatched, 0) as hatched, coalesce(o.registered, 0) as registered, coalesce(o.won, 0) as won, coalesce(o.pipeline, 0) as pipeline
+         from accounts a
+         left join spend s on s.account_id = a.id
+         left join budget bu on bu.account_id = a.id
+         left join assessed x on x.account_id = a.id
+         left join opps o on o.account_id = a.id
+     )
+     select j.*,
+            round(j.won / nullif(j.spent, 0), 4) as won_per_spend,
+            round(j.pipeline / nullif(j.spent, 0), 4) as pipeline_per_spend,
+            round((j.d_closeness + j.d_solution + j.d_price) / nullif(j.spent / 10000, 0), 4) as uplift_per_10k,
+            count(*) over () as total_rows
+       from joined j
+      order by ${SORT_SQL[request.sort]}, j.name, j.id
+      limit ${Number(request.limit)} offset ${Number(request.offset)}`,
+    [
+      request.from,
+      request.to,
+      request.firstDay,
+      request.lastDay,
+      request.fiscalYear,
+      request.tiers?.join(',') ?? null,
+      request.tiers?.join(',') ?? null,
+      request.csmPersonId,
+      request.csmPersonId,
+      request.accountIds?.join(',') ?? null,
+      request.accountIds?.join(',') ?? null,
+    ],
+  );
+  /* eslint-disable @typescript-eslint/no-explicit-any -- rows mapped field by field */
+  return (result.rows as any[]).map((row) => ({
+    accountId: row.id,
+    name: row.name,
+    tier: row.tier.trim(),
+    csmPersonId: row.csm_person_id,
+    spent: fromDatabase(row.spent),
+    spendEntries: Number(row.spend_entries),
+    reservedAtEnd: fromDatabase(row.reserved_at_end),
+    budgetAllocated: nullableDecimal(row.budget_allocated),
+    budgetSpent: nullableDecimal(row.budget_spent),
+    utilisation: nullableDecimal(row.utilisation),
+    assessments: Number(row.assessments),
+    firstAssessedOn: row.first_on,
+    lastAssessedOn: row.last_on,
+    uplift:
+      row.d_closeness === null
+        ? null
+        : {
+            relationshipCloseness: row.d_closeness,
+            solutionAcceptance: row.d_solution,
+            priceAcceptance: row.d_price,
+          },
+    hatched: fromDatabase(row.hatched),
+    registered: fromDatabase(row.registered),
+    won: fromDatabase(row.won),
+    pipeline: fromDatabase(row.pipeline),
+    wonPerSpend: nullableDecimal(row.won_per_spend),
+    pipelinePerSpend: nullableDecimal(row.pipeline_per_spend),
+    upliftPer10k: nullableDecimal(row.uplift_per_10k),
+    totalRows: Number(row.total_rows),
+  }));
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+}

@@ -1,0 +1,344 @@
+// Cost allocation and ROI against a hand-computed scenario: several accounts, a multi-effect
+// service, a cancellation and an approved exception. Every grouping reconciles to the cent.
+import { DateTime } from 'luxon';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTestServer, type TestServer } from '../support/server';
+import { createStandardUsers } from '../support/factories';
+import { createOrg, type Org } from '../support/org';
+import { actorOf, config, contextFor, fiscalYearNow, inDays, key } from '../support/money';
+import { createExpertService } from '../../src/modules/catalog/service';
+import { createBudget } from '../../src/modules/budgets/service';
+import {
+  bookFreeService,
+  cancelBooking,
+  decideBookingException,
+  deliverBooking,
+} from '../../src/modules/budgets/bookings';
+import { createOpportunity, recordAssessment, setOpportunityStage } from '../../src/modules/outcomes/service';
+import { fiscalYearRange } from '../../src/shared/fiscal';
+import { Decimal } from '../../src/shared/money';
+
+let database: TestDatabase;
+let server: TestServer;
+let users: Awaited<ReturnType<typeof createStandardUsers>>;
+let org: Org;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startTestServer(database.db);
+  users = await createStandardUsers(database.db);
+  org = await createOrg(database.db, users);
+  const admin = contextFor(database.db, actorOf(users.admin));
+  const finance = contextFor(database.db, actorOf(users.finance));
+  const csm = contextFor(database.db, actorOf(users.csm, org.csm.id));
+  const otherCsm = contextFor(database.db, actorOf(users.otherCsm, org.otherCsm.id));
+  const leader = contextFor(database.db, actorOf(users.salesLeader));
+  const service = (
+    code: string,
+    price: string,
+    effects: ('OPPORTUNITY' | 'RELATIONSHIP_CLOSENESS' | 'SOLUTION_ACCEPTANCE')[],
+  ) =>
+    createExpertService(admin, {
+      code,
+      name: code,
+      kind: 'FREE',
+      providingDepartment: 'SOLUTIONS',
+      effects,
+      effectiveFrom: '2020-01-01',
+      settlementPrice: new Decimal(price),
+      currency: 'CNY',
+    });
+  const s1 = await service('THREE_EFFECTS', '100.00', [
+    'SOLUTION_ACCEPTANCE',
+    'OPPORTUNITY',
+    'RELATIONSHIP_CLOSENESS',
+  ]);
+  const s2 = await service('ONE_EFFECT', '50.00', ['OPPORTUNITY']);
+  const s3 = await service('NO_EFFECT', '10.00', []);
+  Object.assign(ids, { s1: s1.id, s2: s2.id, s3: s3.id });
+  const fy = fiscalYearNow();
+  const account = async (name: string, tier: 'A' | 'C', csmId: string, amount: string) => {
+    const customer = await org.customer(tier, { name, csm: csmId });
+    await createBudget(finance, {
+      accountId: customer.id,
+      fiscalYear: fy,
+      amount: new Decimal(amount),
+      currency: 'CNY',
+      idempotencyKey: key(),
+    });
+    return customer.id;
+  };
+  ids.x = await account('Report X', 'A', org.csm.id, '1000.00');
+  ids.y = await account('Report Y', 'C', org.otherCsm.id, '500.00');
+  ids.z = await account('Report Z', 'A', org.csm.id, '5.00');
+  const book = (ctx: typeof csm, accountId: string, serviceId: string, extra = {}) =>
+    bookFreeService(ctx, { accountId, serviceId, plannedDate: inDays(3), idempotencyKey: key(), ...extra });
+  const x1 = await book(csm, ids.x, s1.id);
+  await deliverBooking(csm, { bookingId: x1.id, idempotencyKey: key() }); // spend 100.00
+  const x2 = await book(csm, ids.x, s2.id);
+  await cancelBooking(csm, { bookingId: x2.id, reason: 'postponed', idempotencyKey: key() });
+  const y1 = await book(otherCsm, ids.y, s2.id);
+  await deliverBooking(otherCsm, {
+    bookingId: y1.id,
+    actualCost: new Decimal('45.55'),
+    idempotencyKey: key(),
+  });
+  const z1 = await book(csm, ids.z, s3.id, { requestException: true, exceptionReason: 'renewal at risk' });
+  await decideBookingException(leader, { bookingId: z1.id, approve: true, idempotencyKey: key() }); // reserve 10.00 past the 5.00 budget
+  // Output for X: two assessments and two opportunities.
+  const yearStart = fiscalYearRange(config.fiscal, fy).firstDay;
+  const today = DateTime.now().setZone(config.fiscal.timeZone).toISODate()!;
+  await recordAssessment(csm, {
+    accountId: ids.x,
+    assessedOn: yearStart,
+    relationshipCloseness: 3,
+    solutionAcceptance: 2,
+    priceAcceptance: 3,
+  });
+  await recordAssessment(csm, {
+    accountId: ids.x,
+    assessedOn: today,
+    relationshipCloseness: 4,
+    solutionAcceptance: 4,
+    priceAcceptance: 3,
+  });
+  const won = await createOpportunity(csm, {
+    accountId: ids.x,
+    name: 'Won deal',
+    amount: new Decimal('500000'),
+    currency: 'CNY',
+    registered: true,
+  });
+  await setOpportunityStage(csm, { opportunityId: won.id, stage: 'WON' });
+  await createOpportunity(csm, {
+    accountId: ids.x,
+    name: 'Open deal',
+    amount: new Decimal('1000000'),
+    currency: 'CNY',
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await database.drop();
+});
+
+type Group = {
+  keys: { dimension: string; value: string | null }[];
+  totals: { allocatedAmount: string; reservedAmount: string; spentAmount: string; entryCount: number };
+};
+type AllocationAnswer = {
+  costAllocation: { groups: Group[]; totalGroups: number; grandTotal: Group['totals'] };
+};
+const ALLOCATION = `query($groupBy: [AllocationDimension!]!, $filter: AllocationFilter, $first: Int, $offset: Int) {
+  costAllocation(period: { fiscalYear: $FY }, groupBy: $groupBy, filter: $filter, first: $first, offset: $offset) {
+    totalGroups groups { keys { dimension value } totals { allocatedAmount reservedAmount spentAmount entryCount } }
+    grandTotal { allocatedAmount reservedAmount spentAmount entryCount }
+  }
+}`;
+const allocate = async (
+  groupBy: string[],
+  filter: Record<string, unknown> = {},
+  first = 1000,
+  offset = 0,
+) => {
+  const result = await server.graphql<AllocationAnswer>(
+    users.finance.token,
+    ALLOCATION.replace('$FY', String(fiscalYearNow())),
+    { groupBy, filter, first, offset },
+  );
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data!.costAllocation;
+};
+const byKey = (groups: Group[]) =>
+  Object.fromEntries(groups.map((g) => [g.keys.map((k) => k.value ?? '∅').join('|'), g.totals]));
+const sum = (groups: Group[], field: 'allocatedAmount' | 'reservedAmount' | 'spentAmount') =>
+  groups.reduce((total, g) => total.plus(g.totals[field]), new Decimal(0)).toFixed(2);
+
+describe('cost allocation', () => {
+  test('by effect: 100.00 across three effects is 33.34 / 33.33 / 33.33, the extra cent to the first alphabetically', async () => {
+    const result = await allocate(['EFFECT'], { accountIds: [ids.x, ids.y, ids.z] });
+    expect(byKey(result.groups)).toEqual({
+      // X: S1 reserve, release, spend; S2 reserve, release. Y: S2 reserve, release, spend. Counted once each.
+      OPPORTUNITY: { allocatedAmount: '0.00', reservedAmount: '0.00', spentAmount: '78.89', entryCount: 8 },
+      RELATIONSHIP_CLOSENESS: {
+        allocatedAmount: '0.00',
+        reservedAmount: '0.00',
+        spentAmount: '33.33',
+        entryCount: 0,
+      },
+      SOLUTION_ACCEPTANCE: {
+        allocatedAmount: '0.00',
+        reservedAmount: '0.00',
+        spentAmount: '33.33',
+        entryCount: 0,
+      },
+      '∅': { allocatedAmount: '1505.00', reservedAmount: '10.00', spentAmount: '0.00', entryCount: 4 },
+    });
+    expect(result.grandTotal).toEqual({
+      allocatedAmount: '1505.00',
+      reservedAmount: '10.00',
+      spentAmount: '145.55',
+      entryCount: 12,
+    });
+  });
+
+  test('by tier (at posting time): a later tier change does not move past entries', async () => {
+    await database.db('customers').where({ id: ids.x }).update({ tier: 'C' }); // straight in SQL: only the snapshot matters here
+    try {
+      const result = await allocate(['TIER'], { accountIds: [ids.x, ids.y, ids.z] });
+      expect(byKey(result.groups)).toEqual({
+        A: { allocatedAmount: '1005.00', reservedAmount: '10.00', spentAmount: '100.00', entryCount: 8 },
+        C: { allocatedAmount: '500.00', reservedAmount: '0.00', spentAmount: '45.55', entryCount: 4 },
+      });
+    } finally {
+      await database.db('customers').where({ id: ids.x }).update({ tier: 'A' });
+    }
+  });
+
+  test('every combination of grouping reconciles to the grand total and to the raw ledger, to the cent', async () => {
+    const raw = (
+      await database.db.raw(
+        'select sum(allocated_delta) a, sum(reserved_delta) r, sum(spent_delta) s, count(*) n from ledger_entries where account_id = any(?::uuid[])',
+        [`{${[ids.x, ids.y, ids.z].join(',')}}`],
+      )
+    ).rows[0] as { a: string; r: string; s: string; n: string };
+    const dimensions = [
+      'ACCOUNT',
+      'TIER',
+      'CSM',
+      'TEAM',
+      'DEPARTMENT',
+      'SERVICE',
+      'EFFECT',
+      'ENTRY_KIND',
+      'MONTH',
+      'QUARTER',
+      'FISCAL_YEAR',
+    ];
+    const combinations = [
+      [],
+      ...dimensions.map((d) => [d]),
+      ...dimensions.flatMap((a, i) => dimensions.slice(i + 1).map((b) => [a, b])),
+      ['TIER', 'EFFECT', 'MONTH'],
+    ];
+    for (const groupBy of combinations) {
+      const result = await allocate(groupBy, { accountIds: [ids.x, ids.y, ids.z] });
+      expect({
+        groupBy,
+        allocated: sum(result.groups, 'allocatedAmount'),
+        reserved: sum(result.groups, 'reservedAmount'),
+        spent: sum(result.groups, 'spentAmount'),
+      }).toEqual({
+        groupBy,
+        allocated: raw.a,
+        reserved: raw.r,
+        spent: raw.s,
+      });
+      expect(result.grandTotal).toEqual({
+        allocatedAmount: raw.a,
+        reservedAmount: raw.r,
+        spentAmount: raw.s,
+        entryCount: Number(raw.n),
+      });
+      expect(result.groups.reduce((n, g) => n + g.totals.entryCount, 0)).toBe(Number(raw.n));
+    }
+  });
+
+  test('pages add up to the grand total; an effect filter gives that effect’s share', async () => {
+    const all = await allocate(['ACCOUNT', 'ENTRY_KIND'], { accountIds: [ids.x, ids.y, ids.z] });
+    const pages: Group[] = [];
+    for (let offset = 0; offset < all.totalGroups; offset += 2)
+      pages.push(
+        ...(await allocate(['ACCOUNT', 'ENTRY_KIND'], { accountIds: [ids.x, ids.y, ids.z] }, 2, offset))
+          .groups,
+      );
+    expect(pages).toEqual(all.groups);
+    const beyond = await allocate(['ACCOUNT'], { accountIds: [ids.x, ids.y, ids.z] }, 2, 100);
+    expect(beyond.groups).toEqual([]);
+    expect(beyond.grandTotal).toEqual(all.grandTotal);
+    const closeness = await allocate([], {
+      accountIds: [ids.x, ids.y, ids.z],
+      effects: ['RELATIONSHIP_CLOSENESS'],
+    });
+    expect(closeness.grandTotal.spentAmount).toBe('33.33');
+  });
+
+  test('a CSM may not read cost allocation; bad arguments name the field', async () => {
+    const csm = await server.graphql(users.csm.token, ALLOCATION.replace('$FY', String(fiscalYearNow())), {
+      groupBy: ['TIER'],
+    });
+    expect(csm.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const tooMany = await server.graphql(
+      users.finance.token,
+      ALLOCATION.replace('$FY', String(fiscalYearNow())),
+      { groupBy: ['TIER'], first: 5000 },
+    );
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'first' });
+  });
+});
+
+describe('account ROI', () => {
+  type Roi = {
+    account: { name: string };
+    spentAmount: string;
+    reservedAmount: string;
+    budgetUtilisation: string | null;
+    uplift: Record<string, number> | null;
+    hatchedAmount: string;
+    registeredAmount: string;
+    wonAmount: string;
+    pipelineAmount: string;
+    wonPerSpend: string | null;
+    pipelinePerSpend: string | null;
+    upliftPer10k: string | null;
+    explanation: string[];
+  };
+  const ROI = `query($accounts: [ID!], $sort: RoiSort) { accountRoi(period: { fiscalYear: ${fiscalYearNow()} }, accountIds: $accounts, sort: $sort) {
+    totalCount rows { account { name } spentAmount reservedAmount budgetUtilisation uplift { relationshipCloseness solutionAcceptance priceAcceptance }
+      hatchedAmount registeredAmount wonAmount pipelineAmount wonPerSpend pipelinePerSpend upliftPer10k explanation } } }`;
+
+  test('each figure of the hand-computed scenario, ranked by won per unit of spend', async () => {
+    const result = await server.graphql<{ accountRoi: { totalCount: number; rows: Roi[] } }>(
+      users.salesLeader.token,
+      ROI,
+      { accounts: [ids.x, ids.y, ids.z] },
+    );
+    const [x, y, z] = result.data!.accountRoi.rows;
+    expect(result.data!.accountRoi.rows.map((r) => r.account.name)).toEqual([
+      'Report X',
+      'Report Y',
+      'Report Z',
+    ]);
+    expect(x).toMatchObject({
+      spentAmount: '100.00',
+      reservedAmount: '0.00',
+      budgetUtilisation: '0.1',
+      uplift: { relationshipCloseness: 1, solutionAcceptance: 2, priceAcceptance: 0 },
+      hatchedAmount: '1500000.00',
+      registeredAmount: '500000.00',
+      wonAmount: '500000.00',
+      pipelineAmount: '1000000.00',
+      wonPerSpend: '5000',
+      pipelinePerSpend: '10000',
+      upliftPer10k: '300',
+    });
+    expect(x!.explanation.join('\n')).toContain('last assessment');
+    expect(y).toMatchObject({ spentAmount: '45.55', uplift: null, wonPerSpend: '0', upliftPer10k: null });
+    expect(y!.explanation.join('\n')).toContain('needs two assessments');
+    expect(z).toMatchObject({
+      spentAmount: '0.00',
+      reservedAmount: '10.00',
+      wonPerSpend: null,
+      budgetUtilisation: '0',
+    });
+  });
+
+  test('a CSM sees ROI for their own accounts only', async () => {
+    const mine = await server.graphql<{ accountRoi: { rows: Roi[] } }>(users.csm.token, ROI, {
+      accounts: [ids.x, ids.y, ids.z],
+      sort: 'NAME',
+    });
+    expect(mine.data!.accountRoi.rows.map((r) => r.account.name)).toEqual(['Report X', 'Report Z']);
+  });
+});
