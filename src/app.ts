@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import crypto from 'node:crypto';
 import type { Services } from './graphql/context';
 import { createGraphQLServer } from './graphql/server';
+import { exportRouter } from './modules/reports/csv';
 
 /** Readiness waits at most this long for the database to answer. */
 export const READINESS_TIMEOUT_MS = 2_000;
@@ -66,6 +67,8 @@ export function createApp(services: Services): Express {
     }
     next();
   });
+
+  app.use('/export', exportRouter(services));
 
   const yoga = createGraphQLServer(services);
   // yoga is a node request handler; express's typings do not know its overloads.

@@ -342,3 +342,52 @@ describe('account ROI', () => {
     expect(mine.data!.accountRoi.rows.map((r) => r.account.name)).toEqual(['Report X', 'Report Z']);
   });
 });
+
+describe('CSV export', () => {
+  const get = (path: string, token: string | null) =>
+    fetch(`${server.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  test('allocation exports as CSV with a total row that matches the query', async () => {
+    const response = await get(
+      `/export/allocation.csv?fiscalYear=${fiscalYearNow()}&groupBy=tier,effect`,
+      users.finance.token,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/csv');
+    const lines = (await response.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('tier,effect,allocated_amount,reserved_amount,spent_amount,entry_count');
+    const query = await allocate(['TIER', 'EFFECT']);
+    expect(lines).toHaveLength(query.totalGroups + 2);
+    expect(lines[lines.length - 1]).toBe(
+      `TOTAL,,${query.grandTotal.allocatedAmount},${query.grandTotal.reservedAmount},${query.grandTotal.spentAmount},${query.grandTotal.entryCount}`,
+    );
+  });
+
+  test('ROI exports for a sales leader; a CSM gets only their accounts; refusals are clear', async () => {
+    const leader = (
+      await (
+        await get(`/export/roi.csv?fiscalYear=${fiscalYearNow()}&sort=name`, users.salesLeader.token)
+      ).text()
+    )
+      .trim()
+      .split('\r\n');
+    expect(leader[0]).toMatch(/^account_id,account,tier,spent,/);
+    expect(leader.some((line) => line.includes('Report Y'))).toBe(true);
+    const csm = (await (await get(`/export/roi.csv?fiscalYear=${fiscalYearNow()}`, users.csm.token)).text())
+      .trim()
+      .split('\r\n');
+    expect(csm.some((line) => line.includes('Report Y'))).toBe(false);
+    expect(csm.some((line) => line.includes('Report X'))).toBe(true);
+    expect((await get(`/export/roi.csv?fiscalYear=${fiscalYearNow()}`, null)).status).toBe(401);
+    expect((await get(`/export/allocation.csv?fiscalYear=${fiscalYearNow()}`, users.csm.token)).status).toBe(
+      403,
+    );
+    const bad = await get(
+      `/export/allocation.csv?fiscalYear=${fiscalYearNow()}&groupBy=colour`,
+      users.finance.token,
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: 'groupBy' });
+    expect((await get('/export/allocation.csv', users.finance.token)).status).toBe(400);
+  });
+});

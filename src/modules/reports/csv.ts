@@ -1,0 +1,223 @@
+// CSV export of cost allocation and ROI over HTTP, with the same authorisation as the GraphQL
+// queries. Rows are written page by page, waiting for the client to drain, so a large result
+// never sits in memory whole. Text cells that a spreadsheet would run as a formula are prefixed.
+import { once } from 'node:events';
+import type { Request, Response, Router } from 'express';
+import express from 'express';
+import type { Services } from '../../graphql/context';
+import { authenticate } from '../users/service';
+import { bearerToken } from '../users/tokens';
+import { DomainError } from '../../shared/errors';
+import { formatMoney } from '../../shared/money';
+import { DIMENSIONS, type Dimension } from './allocation';
+import { ROI_SORTS, type RoiSort } from './roi';
+import { accountRoi, costAllocation, ALLOCATION_GROUPS_MAX, ROI_ROWS_MAX, type PeriodInput } from './service';
+
+export const CSV_ROWS_MAX = 200_000;
+
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  // Plain numbers (amounts, ratios, negative ones too) are data, not formulas.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text))
+    text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const csvLine = (cells: (string | number | null)[]) => `${cells.map(csvCell).join(',')}\r\n`;
+
+async function write(res: Response, chunk: string): Promise<void> {
+  if (!res.write(chunk)) await once(res, 'drain');
+}
+
+function intParam(req: Request, name: string): number | null {
+  const value = req.query[name];
+  if (value === undefined || value === '') return null;
+  if (typeof value !== 'string' || !/^\d{1,4}$/.test(value))
+    throw new ParamError(name, `${name} must be a whole number`);
+  return Number(value);
+}
+
+class ParamError extends Error {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function period(req: Request): PeriodInput {
+  const fiscalYear = intParam(req, 'fiscalYear');
+  if (fiscalYear === null) throw new ParamError('fiscalYear', 'fiscalYear is required');
+  return { fiscalYear, quarter: intParam(req, 'quarter'), month: intParam(req, 'month') };
+}
+
+function list<T extends string>(req: Request, name: string, allowed: readonly T[]): T[] {
+  const value = req.query[name];
+  if (value === undefined || value === '') return [];
+  if (typeof value !== 'string') throw new ParamError(name, `${name} is a comma-separated list`);
+  const items = value.split(',').map((item) => item.trim().toUpperCase());
+  const bad = items.find((item) => !(allowed as readonly string[]).includes(item));
+  if (bad) throw new ParamError(name, `${name}: unknown value ${bad}; allowed: ${allowed.join(', ')}`);
+  return items as T[];
+}
+
+export function exportRouter(services: Services): Router {
+  const router = express.Router();
+
+  const handle =
+    (run: (req: Request, res: Response, context: Parameters<typeof costAllocation>[0]) => Promise<void>) =>
+    async (req: Request, res: Response) => {
+      let token: string | null;
+      try {
+        token = bearerToken(req.headers.authorization);
+      } catch (error) {
+        res.status(401).json({ error: (error as Error).message });
+        return;
+      }
+      const actor = token ? await authenticate(services.db, services.config.tokenHashKey, token) : null;
+      if (!actor) {
+        res.status(401).json({ error: 'Authentication required: send Authorization: Bearer <API token>' });
+        return;
+      }
+      const context = { ...services, actor, requestId: String((req as { id?: unknown }).id ?? '') };
+      try {
+        await run(req, res, context);
+      } catch (error) {
+        if (res.headersSent) {
+          services.logger.error({ err: error }, 'CSV export failed midway');
+          res.destroy(error as Error);
+        } else if (error instanceof ParamError)
+          res.status(400).json({ error: error.message, field: error.param });
+        else if (error instanceof DomainError)
+          res
+            .status(error.code === 'FORBIDDEN' ? 403 : 400)
+            .json({ error: error.message, code: error.code, field: error.field });
+        else {
+          services.logger.error({ err: error }, 'CSV export failed');
+          res.status(500).json({ error: 'Unexpected error.' });
+        }
+      }
+    };
+
+  router.get(
+    '/allocation.csv',
+    handle(async (req, res, context) => {
+      const groupBy = list<Dimension>(req, 'groupBy', DIMENSIONS);
+      const input = { period: period(req), groupBy, filter: {} };
+      let page = await costAllocation(context, { ...input, first: ALLOCATION_GROUPS_MAX, offset: 0 });
+      res
+        .status(200)
+        .type('text/csv')
+        .setHeader(
+          'content-disposition',
+          `attachment; filename="allocation-FY${input.period.fiscalYear}.csv"`,
+        );
+      await write(
+        res,
+        csvLine([
+          ...groupBy.map((d) => d.toLowerCase()),
+          'allocated_amount',
+          'reserved_amount',
+          'spent_amount',
+          'entry_count',
+        ]),
+      );
+      let written = 0;
+      while (page.groups.length > 0 && written < CSV_ROWS_MAX) {
+        for (const group of page.groups) {
+          await write(
+            res,
+            csvLine([
+              ...groupBy.map((d) => group.keys[d] ?? null),
+              formatMoney(group.allocatedAmount),
+              formatMoney(group.reservedAmount),
+              formatMoney(group.spentAmount),
+              group.entryCount,
+            ]),
+          );
+        }
+        written += page.groups.length;
+        if (written >= page.totalGroups) break;
+        page = await costAllocation(context, { ...input, first: ALLOCATION_GROUPS_MAX, offset: written });
+      }
+      await write(
+        res,
+        csvLine([
+          ...groupBy.map((_, i) => (i === 0 ? 'TOTAL' : null)),
+          formatMoney(page.grandTotal.allocatedAmount),
+          formatMoney(page.grandTotal.reservedAmount),
+          formatMoney(page.grandTotal.spentAmount),
+          page.grandTotal.entryCount,
+        ]),
+      );
+      res.end();
+    }),
+  );
+
+  router.get(
+    '/roi.csv',
+    handle(async (req, res, context) => {
+      const [sort] = list<RoiSort>(req, 'sort', ROI_SORTS);
+      const input = { period: period(req), sort: sort ?? 'WON_PER_SPEND' };
+      let page = await accountRoi(context, { ...input, first: ROI_ROWS_MAX, offset: 0 });
+      res
+        .status(200)
+        .type('text/csv')
+        .setHeader('content-disposition', `attachment; filename="roi-FY${input.period.fiscalYear}.csv"`);
+      await write(
+        res,
+        csvLine([
+          'account_id',
+          'account',
+          'tier',
+          'spent',
+          'reserved',
+          'budget_utilisation',
+          'uplift_closeness',
+          'uplift_solution',
+          'uplift_price',
+          'hatched',
+          'registered',
+          'won',
+          'pipeline',
+          'won_per_spend',
+          'pipeline_per_spend',
+          'uplift_per_10k',
+        ]),
+      );
+      let written = 0;
+      while (page.rows.length > 0 && written < CSV_ROWS_MAX) {
+        for (const row of page.rows) {
+          await write(
+            res,
+            csvLine([
+              row.accountId,
+              row.name,
+              row.tier,
+              formatMoney(row.spent),
+              formatMoney(row.reservedAtEnd),
+              row.utilisation?.toFixed() ?? null,
+              row.uplift?.relationshipCloseness ?? null,
+              row.uplift?.solutionAcceptance ?? null,
+              row.uplift?.priceAcceptance ?? null,
+              formatMoney(row.hatched),
+              formatMoney(row.registered),
+              formatMoney(row.won),
+              formatMoney(row.pipeline),
+              row.wonPerSpend?.toFixed() ?? null,
+              row.pipelinePerSpend?.toFixed() ?? null,
+              row.upliftPer10k?.toFixed() ?? null,
+            ]),
+          );
+        }
+        written += page.rows.length;
+        if (written >= page.totalCount) break;
+        page = await accountRoi(context, { ...input, first: ROI_ROWS_MAX, offset: written });
+      }
+      res.end();
+    }),
+  );
+  return router;
+}
