@@ -13,5 +13,6 @@ import '../modules/budgets/graphql';
 import '../modules/orders/graphql';
 import '../modules/outcomes/graphql';
 import '../modules/reports/graphql';
+import '../modules/reports/signals-graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -6,7 +6,7 @@ import { TierEnum, CustomerRef } from '../customers/graphql';
 import { EffectEnum } from '../catalog/graphql';
 import { PersonRef } from '../teams/graphql';
 import { DIMENSIONS, type AllocationGroup, type Dimension, type Measures } from './allocation';
-import { ROI_SORTS, type Uplift } from './roi';
+import { ROI_GROUPINGS, ROI_SORTS, type RoiAggregate, type Uplift } from './roi';
 import * as service from './service';
 
 const DimensionEnum = builder.enumType('AllocationDimension', {
@@ -34,7 +34,7 @@ const DimensionEnum = builder.enumType('AllocationDimension', {
   } satisfies Record<(typeof DIMENSIONS)[number], { description: string }>,
 });
 
-const PeriodInput = builder.inputType('FiscalPeriodInput', {
+export const PeriodInput = builder.inputType('FiscalPeriodInput', {
   description: 'A fiscal year, or one quarter or month of it.',
   fields: (t) => ({
     fiscalYear: t.int({ description: 'Fiscal year.' }),
@@ -236,6 +236,62 @@ const RoiPageRef = builder
     }),
   });
 
+const RoiGroupingEnum = builder.enumType('RoiGrouping', {
+  description: 'How to aggregate ROI.',
+  values: {
+    TIER: { description: 'By the accounts’ current tier.' },
+    CSM: { description: 'By the accounts’ current CSM (value: person id; null without one).' },
+  } satisfies Record<(typeof ROI_GROUPINGS)[number], { description: string }>,
+});
+
+const RoiAggregateRef = builder.objectRef<RoiAggregate>('RoiAggregate').implement({
+  description: 'ROI summed over a group of accounts; ratios are of the sums.',
+  fields: (t) => ({
+    key: t.exposeString('key', { nullable: true, description: 'The tier, or the CSM’s person id.' }),
+    accounts: t.exposeInt('accounts', { description: 'Accounts in the group.' }),
+    spentAmount: t.field({
+      type: 'Money',
+      description: 'Free spend in the period.',
+      resolve: (a) => a.spent,
+    }),
+    reservedAmount: t.field({
+      type: 'Money',
+      description: 'Reserved at the period’s end.',
+      resolve: (a) => a.reservedAtEnd,
+    }),
+    hatchedAmount: t.field({
+      type: 'Money',
+      description: 'Hatched in the period.',
+      resolve: (a) => a.hatched,
+    }),
+    registeredAmount: t.field({
+      type: 'Money',
+      description: 'Registered in the period.',
+      resolve: (a) => a.registered,
+    }),
+    wonAmount: t.field({ type: 'Money', description: 'Won in the period.', resolve: (a) => a.won }),
+    pipelineAmount: t.field({ type: 'Money', description: 'Open pipeline.', resolve: (a) => a.pipeline }),
+    totalUplift: t.exposeInt('totalUplift', {
+      description: 'Sum of the three dimensions’ uplift over accounts with two assessments.',
+    }),
+    assessedAccounts: t.exposeInt('assessedAccounts', {
+      description: 'Accounts with an uplift (two assessments in the period).',
+    }),
+    wonPerSpend: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'Σ won ÷ Σ spent.',
+      resolve: (a) => a.wonPerSpend,
+    }),
+    pipelinePerSpend: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'Σ pipeline ÷ Σ spent.',
+      resolve: (a) => a.pipelinePerSpend,
+    }),
+  }),
+});
+
 const ids = (values: readonly (string | number)[] | null | undefined, field: string) =>
   values ? values.map((value, index) => requireId(String(value), `${field}.${index}`)) : null;
 
@@ -275,6 +331,17 @@ builder.queryFields((t) => ({
         offset: args.offset,
       });
     },
+  }),
+  roiSummary: t.field({
+    type: [RoiAggregateRef],
+    description: 'ROI aggregated by tier or by CSM for a fiscal period. A CSM gets their own accounts’ sums.',
+    authScopes: { authenticated: true },
+    args: {
+      period: t.arg({ type: PeriodInput, description: 'The period.' }),
+      groupBy: t.arg({ type: RoiGroupingEnum, description: 'TIER or CSM.' }),
+    },
+    resolve: async (_root, args, context) =>
+      (await service.roiSummary(context, { period: args.period, groupBy: args.groupBy })).groups,
   }),
   accountRoi: t.field({
     type: RoiPageRef,

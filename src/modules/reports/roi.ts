@@ -70,9 +70,13 @@ export type RoiRow = {
 
 const nullableDecimal = (value: string | null) => (value === null ? null : fromDatabase(value));
 
-export async function roi(db: Queryable, request: RoiRequest): Promise<RoiRow[]> {
-  const result = await db.raw(
-    `with params as (
+/** The per-account CTE shared by the ranking and the aggregates (ends with \`joined\`). */
+function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
+  sql: string;
+  bindings: unknown[];
+} {
+  return {
+    sql: `with params as (
        select ?::timestamptz as t_from, ?::timestamptz as t_to, ?::date as d_first, ?::date as d_last, ?::int as fy
      ), accounts as (
        select c.id, c.name, c.tier, c.csm_person_id from customers c
@@ -130,16 +134,8 @@ export async function roi(db: Queryable, request: RoiRequest): Promise<RoiRow[]>
          left join budget bu on bu.account_id = a.id
          left join assessed x on x.account_id = a.id
          left join opps o on o.account_id = a.id
-     )
-     select j.*,
-            round(j.won / nullif(j.spent, 0), 4) as won_per_spend,
-            round(j.pipeline / nullif(j.spent, 0), 4) as pipeline_per_spend,
-            round((j.d_closeness + j.d_solution + j.d_price) / nullif(j.spent / 10000, 0), 4) as uplift_per_10k,
-            count(*) over () as total_rows
-       from joined j
-      order by ${SORT_SQL[request.sort]}, j.name, j.id
-      limit ${Number(request.limit)} offset ${Number(request.offset)}`,
-    [
+     )`,
+    bindings: [
       request.from,
       request.to,
       request.firstDay,
@@ -152,6 +148,22 @@ export async function roi(db: Queryable, request: RoiRequest): Promise<RoiRow[]>
       request.accountIds?.join(',') ?? null,
       request.accountIds?.join(',') ?? null,
     ],
+  };
+}
+
+export async function roi(db: Queryable, request: RoiRequest): Promise<RoiRow[]> {
+  const base = roiBase(request);
+  const result = await db.raw(
+    `${base.sql}
+     select j.*,
+            round(j.won / nullif(j.spent, 0), 4) as won_per_spend,
+            round(j.pipeline / nullif(j.spent, 0), 4) as pipeline_per_spend,
+            round((j.d_closeness + j.d_solution + j.d_price) / nullif(j.spent / 10000, 0), 4) as uplift_per_10k,
+            count(*) over () as total_rows
+       from joined j
+      order by ${SORT_SQL[request.sort]}, j.name, j.id
+      limit ${Number(request.limit)} offset ${Number(request.offset)}`,
+    base.bindings as never,
   );
   /* eslint-disable @typescript-eslint/no-explicit-any -- rows mapped field by field */
   return (result.rows as any[]).map((row) => ({
@@ -184,6 +196,63 @@ export async function roi(db: Queryable, request: RoiRequest): Promise<RoiRow[]>
     pipelinePerSpend: nullableDecimal(row.pipeline_per_spend),
     upliftPer10k: nullableDecimal(row.uplift_per_10k),
     totalRows: Number(row.total_rows),
+  }));
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+}
+
+export const ROI_GROUPINGS = ['TIER', 'CSM'] as const;
+export type RoiGrouping = (typeof ROI_GROUPINGS)[number];
+
+export type RoiAggregate = {
+  key: string | null;
+  accounts: number;
+  spent: Decimal;
+  reservedAtEnd: Decimal;
+  hatched: Decimal;
+  registered: Decimal;
+  won: Decimal;
+  pipeline: Decimal;
+  totalUplift: number;
+  assessedAccounts: number;
+  wonPerSpend: Decimal | null;
+  pipelinePerSpend: Decimal | null;
+};
+
+/** ROI summed by tier or by CSM: the ratios of the sums, not sums of ratios. */
+export async function roiAggregate(
+  db: Queryable,
+  request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>,
+  grouping: RoiGrouping,
+): Promise<RoiAggregate[]> {
+  const base = roiBase(request);
+  const key = grouping === 'TIER' ? 'j.tier::text' : 'j.csm_person_id::text';
+  const result = await db.raw(
+    `${base.sql}
+     select ${key} as key, count(*) as accounts, sum(j.spent) as spent, sum(j.reserved_at_end) as reserved_at_end,
+            sum(j.hatched) as hatched, sum(j.registered) as registered, sum(j.won) as won, sum(j.pipeline) as pipeline,
+            coalesce(sum(j.d_closeness + j.d_solution + j.d_price), 0) as total_uplift,
+            count(j.d_closeness) as assessed_accounts,
+            round(sum(j.won) / nullif(sum(j.spent), 0), 4) as won_per_spend,
+            round(sum(j.pipeline) / nullif(sum(j.spent), 0), 4) as pipeline_per_spend
+       from joined j
+      group by 1
+      order by 1 nulls last`,
+    base.bindings as never,
+  );
+  /* eslint-disable @typescript-eslint/no-explicit-any -- rows mapped field by field */
+  return (result.rows as any[]).map((row) => ({
+    key: row.key === null ? null : String(row.key).trim(),
+    accounts: Number(row.accounts),
+    spent: fromDatabase(row.spent),
+    reservedAtEnd: fromDatabase(row.reserved_at_end),
+    hatched: fromDatabase(row.hatched),
+    registered: fromDatabase(row.registered),
+    won: fromDatabase(row.won),
+    pipeline: fromDatabase(row.pipeline),
+    totalUplift: Number(row.total_uplift),
+    assessedAccounts: Number(row.assessed_accounts),
+    wonPerSpend: nullableDecimal(row.won_per_spend),
+    pipelinePerSpend: nullableDecimal(row.pipeline_per_spend),
   }));
   /* eslint-enable @typescript-eslint/no-explicit-any */
 }

@@ -8,7 +8,7 @@ import { formatMoney } from '../../shared/money';
 import { csmScope } from '../customers/access';
 import { validateFiscalYear } from '../customers/service';
 import { allocation, type Allocation, type AllocationFilter, type Dimension } from './allocation';
-import { roi, type RoiRow, type RoiSort } from './roi';
+import { roi, roiAggregate, type RoiAggregate, type RoiGrouping, type RoiRow, type RoiSort } from './roi';
 
 export const ALLOCATION_GROUPS_MAX = 1000;
 export const ROI_ROWS_MAX = 1000;
@@ -142,4 +142,29 @@ function explain(row: RoiRow, label: string, firstDay: string, lastDay: string, 
       `utilisation: FY budget spent ${formatMoney(row.budgetSpent!)} ÷ allocated ${formatMoney(row.budgetAllocated)} up to the period's end`,
     );
   return lines;
+}
+
+/** ROI summed by tier or CSM for a period. A CSM gets the sums of their own accounts. */
+export async function roiSummary(
+  context: UseCaseContext,
+  input: { period: PeriodInput; groupBy: RoiGrouping },
+): Promise<{ period: FiscalPeriod; groups: RoiAggregate[] }> {
+  const scope = csmScope(context.actor);
+  const period = resolvePeriod(context, input.period);
+  const range = fiscalRange(context.fiscalCalendar, period);
+  const groups = await roiAggregate(
+    context.db,
+    {
+      fiscalYear: period.fiscalYear,
+      from: range.start.toJSDate(),
+      to: range.end.toJSDate(),
+      firstDay: range.firstDay,
+      lastDay: range.lastDay,
+      tiers: null,
+      csmPersonId: scope,
+      accountIds: null,
+    },
+    input.groupBy,
+  );
+  return { period, groups };
 }
