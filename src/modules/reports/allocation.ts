@@ -100,7 +100,12 @@ export async function allocation(db: Queryable, request: AllocationRequest): Pro
   const keys = request.groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} as k${index}`);
   const groupColumns = request.groupBy.map((_, index) => `k${index}`);
   const sql = `
-    with rows as (
+    with effect_ranks as (
+      -- Each service's effects ranked once (not per entry): rank decides who gets leftover cents.
+      select service_id, effect, row_number() over (partition by service_id order by effect) as rank,
+             count(*) over (partition by service_id) as n
+        from expert_service_effects
+    ), rows as (
       select ${keys.length ? `${keys.join(', ')},` : ''}
              ${share('e.allocated_delta')} as allocated, ${share('e.reserved_delta')} as reserved, ${share('e.spent_delta')} as spent,
              case when x.rank is null or x.rank = 1 then 1 else 0 end as counted
@@ -110,12 +115,7 @@ export async function allocation(db: Queryable, request: AllocationRequest): Pro
         cross join lateral (select extract(year from z.shifted)::int as fiscal_year, extract(month from z.shifted)::int as fiscal_month) f
         left join bookings b on b.id = e.booking_id
         left join expert_services s on s.id = b.service_id
-        ${
-          split
-            ? `left join lateral (select ef.effect, row_number() over (order by ef.effect) as rank, count(*) over () as n
-                                    from expert_service_effects ef where ef.service_id = b.service_id) x on true`
-            : 'left join lateral (select null::text as effect, null::bigint as rank, null::bigint as n) x on true'
-        }
+        ${split ? 'left join effect_ranks x on x.service_id = b.service_id' : 'cross join (select null::text as effect, null::bigint as rank, null::bigint as n) x'}
        where e.created_at >= ? and e.created_at < ? ${where}
     ), groups as (
       select ${groupColumns.length ? `${groupColumns.join(', ')},` : ''}

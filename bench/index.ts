@@ -1,0 +1,466 @@
+// `npm run bench`: how many bookings per second the service takes and how fast finance's reports
+// answer on a large vendor's data, each as a ratio to the database's own limit in the same run.
+// Generates (once, deterministically) the data set, starts the server as its own process, drives
+// it with autocannon, runs the same work straight against PostgreSQL, verifies the ledger, and
+// prints a table; the figures also go to bench/results/<time>.json.
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Command } from 'commander';
+import { DateTime } from 'luxon';
+import pg from 'pg';
+import { loadConfig } from '../src/config';
+import { createDatabase, type Database } from '../src/db/knex';
+import { startEmbeddedPostgres } from '../src/db/embedded';
+import { migrateToLatest } from '../src/db/migrate';
+import { fiscalYearOf, fiscalYearRange } from '../src/shared/fiscal';
+import { allocation } from '../src/modules/reports/allocation';
+import { roi } from '../src/modules/reports/roi';
+import { BENCH_ADMIN_TOKEN, BENCH_FINANCE_TOKEN, generate } from './generate';
+
+const root = path.resolve(__dirname, '..');
+const program = new Command()
+  .name('bench')
+  .option('--accounts <n>', 'accounts to generate', '10000')
+  .option('--entries <n>', 'ledger entries to generate', '1000000')
+  .option('--seed <n>', 'random seed', '20261122')
+  .option('--duration <s>', 'seconds per booking run', '5')
+  .option('--runs <n>', 'runs per booking measurement', '3')
+  .option('--report-runs <n>', 'runs per report measurement', '15')
+  .option('--concurrency <list>', 'client counts', '1,4,16')
+  .option(
+    '--database-url <url>',
+    'PostgreSQL to use (default: BENCH_DATABASE_URL, else an embedded one in .data/bench-pg)',
+  )
+  .parse();
+const options = program.opts<{
+  accounts: string;
+  entries: string;
+  seed: string;
+  duration: string;
+  runs: string;
+  reportRuns: string;
+  concurrency: string;
+  databaseUrl?: string;
+}>();
+const accounts = Number(options.accounts);
+const entries = Number(options.entries);
+const seed = Number(options.seed);
+const durationSeconds = Number(options.duration);
+const runs = Number(options.runs);
+const reportRuns = Number(options.reportRuns);
+const concurrencies = options.concurrency.split(',').map(Number);
+const config = loadConfig({
+  ...process.env,
+  LOG_LEVEL: 'silent',
+  TOKEN_HASH_KEY: process.env.TOKEN_HASH_KEY ?? 'bench-token-hash-key-0123456789',
+});
+const calendar = config.fiscal;
+const currentYear = fiscalYearOf(calendar, DateTime.now());
+
+type Stats = { median: number; min: number; max: number; runs: number[] };
+const stats = (values: number[]): Stats => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, runs: values };
+};
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const given = options.databaseUrl ?? process.env.BENCH_DATABASE_URL;
+  if (given) return { url: given, stop: async () => undefined };
+  const handle = await startEmbeddedPostgres({
+    dataDir: path.join(root, '.data/bench-pg'),
+    port: 54341,
+    persistent: true,
+  });
+  return { url: handle.url('postgres'), stop: handle.stop };
+}
+
+/** The benchmark's own database, generated once per (accounts, entries, seed). */
+async function prepare(
+  adminUrl: string,
+): Promise<{
+  url: string;
+  db: Database;
+  keyAccountIds: string[];
+  hotAccountId: string;
+  serviceIds: string[];
+}> {
+  const name = `bench_${accounts}_${entries}_${seed}_fy${currentYear}`;
+  const admin = createDatabase({ url: adminUrl, poolMax: 1, statementTimeoutMs: 600_000 });
+  const exists = (await admin.raw('select 1 from pg_database where datname = ?', [name])).rows.length > 0;
+  if (!exists) await admin.raw(`create database ${name}`);
+  await admin.destroy();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = createDatabase({ url: url.toString(), poolMax: 4, statementTimeoutMs: 600_000 });
+  await migrateToLatest(db);
+  await db.raw(
+    'create table if not exists bench_meta (id int primary key, key_accounts text not null, hot text not null, services text not null)',
+  );
+  let meta = await db('bench_meta').where({ id: 1 }).first();
+  if (!meta) {
+    const started = Date.now();
+    const made = await generate(db, {
+      accounts,
+      entries,
+      seed,
+      calendar,
+      firstFiscalYear: currentYear - 1,
+      tokenHashKey: config.tokenHashKey,
+      quiet: !process.stdout.isTTY,
+    });
+    await db('bench_meta').insert({
+      id: 1,
+      key_accounts: made.keyAccountIds.join(','),
+      hot: made.hotAccountId,
+      services: made.serviceIds.join(','),
+    });
+    log(
+      `generated ${accounts} accounts and ${entries} ledger entries in ${fmt((Date.now() - started) / 1000)} s`,
+    );
+    meta = await db('bench_meta').where({ id: 1 }).first();
+  } else log(`reusing generated data in database ${name}`);
+  return {
+    url: url.toString(),
+    db,
+    keyAccountIds: meta.key_accounts.split(','),
+    hotAccountId: meta.hot,
+    serviceIds: meta.services.split(','),
+  };
+}
+
+async function startServer(url: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO_SEED: 'false',
+      LOG_LEVEL: 'warn',
+      TOKEN_HASH_KEY: config.tokenHashKey,
+      EXPIRY_SWEEP_INTERVAL_MS: '0',
+      DB_POOL_MAX: '20',
+      NODE_ENV: 'production',
+      GRAPHIQL: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/localhost:(\d+)/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, port: Number(/localhost:(\d+)/.exec(output)![1]) };
+}
+
+const BOOK = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename } }`;
+const plannedDate = () => DateTime.now().setZone(calendar.timeZone).plus({ days: 7 }).toISODate()!;
+
+/** Bookings per second through GraphQL over HTTP at a concurrency, on spread accounts or one hot one. */
+async function serviceLoad(
+  port: number,
+  connections: number,
+  pickAccount: () => string,
+  serviceId: string,
+): Promise<number> {
+  let booked = 0;
+  let failed = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/graphql`,
+    connections,
+    duration: durationSeconds,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({
+            query: BOOK,
+            variables: {
+              input: {
+                accountId: pickAccount(),
+                serviceId,
+                plannedDate: plannedDate(),
+                idempotencyKey: crypto.randomUUID(),
+              },
+            },
+          }),
+        }),
+        onResponse: (status, body) => {
+          if (status === 200 && body.includes('"Booking"')) booked += 1;
+          else failed += 1;
+        },
+      },
+    ],
+  });
+  if (failed > 0) throw new Error(`${failed} booking requests failed (of ${result.requests.total})`);
+  return booked / durationSeconds;
+}
+
+/** The same booking transaction straight against PostgreSQL: the reference. */
+async function referenceLoad(
+  url: string,
+  connections: number,
+  pickAccount: () => string,
+  serviceId: string,
+  budgetOf: Map<string, string>,
+  userId: string,
+): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  const stopAt = Date.now() + durationSeconds * 1000;
+  let committed = 0;
+  const worker = async () => {
+    const client = await pool.connect();
+    try {
+      while (Date.now() < stopAt) {
+        const accountId = pickAccount();
+        const budgetId = budgetOf.get(accountId)!;
+        await client.query('begin');
+        await client.query(
+          'insert into idempotency_keys (key, operation, request_hash, actor_user_id) values ($1, $2, $3, $4)',
+          [crypto.randomUUID(), 'bookFreeService', 'x', userId],
+        );
+        const budget = await client.query('select remaining_amount from budgets where id = $1 for update', [
+          budgetId,
+        ]);
+        if (Number(budget.rows[0].remaining_amount) < 1) throw new Error('reference budget exhausted');
+        const booking = await client.query(
+          `insert into bookings (account_id, budget_id, service_id, requested_by, planned_date, state, settlement_price, currency, booked_at)
+           values ($1, $2, $3, $4, $5, 'BOOKED', 1.00, 'CNY', now()) returning id`,
+          [accountId, budgetId, serviceId, userId, plannedDate()],
+        );
+        await client.query(
+          `insert into ledger_entries (budget_id, account_id, kind, amount, reserved_delta, currency, booking_id, actor_user_id) values ($1, $2, 'RESERVE', 1.00, 1.00, 'CNY', $3, $4)`,
+          [budgetId, accountId, booking.rows[0].id, userId],
+        );
+        await client.query(
+          'update budgets set reserved_amount = reserved_amount + 1.00, remaining_amount = remaining_amount - 1.00 where id = $1',
+          [budgetId],
+        );
+        await client.query(
+          `insert into audit_log (actor_user_id, action, entity_type, entity_id, account_id, after) values ($1, 'booking.book', 'Booking', $2, $3, '{}')`,
+          [userId, booking.rows[0].id, accountId],
+        );
+        await client.query('commit');
+        committed += 1;
+      }
+    } finally {
+      client.release();
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  await pool.end();
+  return committed / durationSeconds;
+}
+
+async function timeIt(work: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+async function main(): Promise<void> {
+  const pgServer = await database();
+  let server: { child: ChildProcess; port: number } | null = null;
+  const bench = await prepare(pgServer.url);
+  try {
+    const random = (() => {
+      let state = seed;
+      return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    })();
+    const budgets = await bench.db('budgets').where({ fiscal_year: currentYear }).select('id', 'account_id');
+    const budgetOf = new Map(budgets.map((b: { id: string; account_id: string }) => [b.account_id, b.id]));
+    const spread = () => bench.keyAccountIds[Math.floor(random() * bench.keyAccountIds.length)]!;
+    const hot = () => bench.hotAccountId;
+    const serviceId = bench.serviceIds[0]!;
+    const userId = (await bench.db('users').where({ email: 'bench.admin@bench.example' }).first('id'))
+      .id as string;
+
+    server = await startServer(bench.url);
+    log(
+      `server on 127.0.0.1:${server.port} (pid ${server.child.pid}); ${bench.keyAccountIds.length} key accounts; ${durationSeconds} s × ${runs} runs per cell`,
+    );
+    const booking: Record<string, { service: Stats; reference: Stats; ratio: number }> = {};
+    for (const [label, pick] of [
+      ['spread', spread],
+      ['hot', hot],
+    ] as const) {
+      for (const c of concurrencies) {
+        const service: number[] = [];
+        const reference: number[] = [];
+        for (let run = 0; run < runs; run += 1) {
+          service.push(await serviceLoad(server.port, c, pick, serviceId));
+          reference.push(await referenceLoad(bench.url, c, pick, serviceId, budgetOf, userId));
+        }
+        const s = stats(service);
+        const r = stats(reference);
+        booking[`${label}/${c}`] = { service: s, reference: r, ratio: s.median / r.median };
+        log(
+          `booking ${label.padEnd(6)} ${String(c).padStart(2)} clients: service ${fmt(s.median)} TPS (${fmt(s.min)}–${fmt(s.max)}), raw ${fmt(r.median)} TPS (${fmt(r.min)}–${fmt(r.max)}), ratio ${fmt(s.median / r.median, 2)}`,
+        );
+      }
+    }
+    const rssMb = peakRssMb(server.child.pid!);
+    log(`server peak RSS during the booking load: ${fmt(rssMb)} MB`);
+
+    const year = currentYear - 1;
+    const period = fiscalYearRange(calendar, year);
+    const graphql = (query: string) =>
+      fetch(`http://127.0.0.1:${server!.port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_FINANCE_TOKEN}` },
+        body: JSON.stringify({ query }),
+      }).then(async (response) => {
+        const body = (await response.json()) as { errors?: unknown };
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+      });
+    const reportQueries = {
+      allocation: {
+        graphql: () =>
+          graphql(
+            `{ costAllocation(period: { fiscalYear: ${year} }, groupBy: [TIER, EFFECT, MONTH], first: 1000) { totalGroups groups { keys { value } totals { spentAmount } } grandTotal { spentAmount } } }`,
+          ),
+        raw: () =>
+          allocation(bench.db, {
+            calendar,
+            from: period.start.toJSDate(),
+            to: period.end.toJSDate(),
+            groupBy: ['TIER', 'EFFECT', 'MONTH'],
+            filter: {},
+            limit: 1000,
+            offset: 0,
+          }),
+      },
+      roiTop50: {
+        graphql: () =>
+          graphql(
+            `{ accountRoi(period: { fiscalYear: ${year} }, sort: WON_PER_SPEND, first: 50) { totalCount rows { account { name } spentAmount wonPerSpend } } }`,
+          ),
+        raw: () =>
+          roi(bench.db, {
+            fiscalYear: year,
+            from: period.start.toJSDate(),
+            to: period.end.toJSDate(),
+            firstDay: period.firstDay,
+            lastDay: period.lastDay,
+            tiers: null,
+            csmPersonId: null,
+            accountIds: null,
+            sort: 'WON_PER_SPEND',
+            limit: 50,
+            offset: 0,
+          }),
+      },
+    };
+    const reports: Record<string, { graphql: Stats; raw: Stats; ratio: number }> = {};
+    for (const [name, query] of Object.entries(reportQueries)) {
+      await query.graphql(); // warm both paths once
+      await query.raw();
+      const viaGraphql: number[] = [];
+      const viaRaw: number[] = [];
+      for (let run = 0; run < reportRuns; run += 1) {
+        viaGraphql.push(await timeIt(query.graphql));
+        viaRaw.push(await timeIt(query.raw));
+      }
+      const g = stats(viaGraphql);
+      const r = stats(viaRaw);
+      reports[name] = { graphql: g, raw: r, ratio: g.median / r.median };
+      log(
+        `report ${name.padEnd(10)}: GraphQL ${fmt(g.median)} ms (${fmt(g.min)}–${fmt(g.max)}), raw SQL ${fmt(r.median)} ms (${fmt(r.min)}–${fmt(r.max)}), ratio ${fmt(g.median / r.median, 2)}`,
+      );
+    }
+
+    // The ledger must be intact after the load: no budget below zero, totals equal to the ledger.
+    const broken = await bench.db.raw(`
+      select b.id from budgets b
+        left join (select budget_id, sum(allocated_delta) a, sum(reserved_delta) r, sum(spent_delta) s from ledger_entries group by budget_id) l on l.budget_id = b.id
+       where b.remaining_amount < 0 or b.allocated_amount <> coalesce(l.a, 0) or b.reserved_amount <> coalesce(l.r, 0) or b.spent_amount <> coalesce(l.s, 0)`);
+    const checked = (await bench.db('budgets').count<{ n: string }[]>('* as n'))[0]!.n;
+    if (broken.rows.length > 0)
+      throw new Error(
+        `LEDGER CHECK FAILED: ${broken.rows.length} of ${checked} budgets are below zero or differ from their ledger`,
+      );
+    log(`ledger check: ${checked} budgets, none below zero, every total equals its ledger`);
+
+    const targets = {
+      bookingSpread16: (booking['spread/16']?.ratio ?? 0) >= 0.5,
+      bookingHot16: (booking['hot/16']?.ratio ?? 0) >= 0.5,
+      allocationUnder100ms: reports.allocation!.graphql.median <= 100,
+      allocationWithin1_5xRaw: reports.allocation!.ratio <= 1.5,
+      roiUnder100ms: reports.roiTop50!.graphql.median <= 100,
+      roiWithin1_5xRaw: reports.roiTop50!.ratio <= 1.5,
+      rssUnder250MB: rssMb <= 250,
+    };
+    log('');
+    log('| measurement | service | raw PostgreSQL | ratio | target |');
+    log('|---|---|---|---|---|');
+    for (const [key, value] of Object.entries(booking)) {
+      const target = key.endsWith('/16') ? (value.ratio >= 0.5 ? 'met (≥ 0.5)' : 'MISSED (≥ 0.5)') : '';
+      log(
+        `| booking ${key} clients (TPS) | ${fmt(value.service.median)} | ${fmt(value.reference.median)} | ${fmt(value.ratio, 2)} | ${target} |`,
+      );
+    }
+    for (const [key, value] of Object.entries(reports)) {
+      const met = value.graphql.median <= 100 && value.ratio <= 1.5;
+      log(
+        `| ${key} median (ms) | ${fmt(value.graphql.median)} | ${fmt(value.raw.median)} | ${fmt(value.ratio, 2)} | ${met ? 'met' : 'MISSED'} (≤ 100 ms, ≤ 1.5×) |`,
+      );
+    }
+    log(`| server peak RSS (MB) | ${fmt(rssMb)} | | | ${rssMb <= 250 ? 'met' : 'MISSED'} (≤ 250) |`);
+    const resultsDir = path.join(root, 'bench/results');
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+          accounts,
+          entries,
+          seed,
+          durationSeconds,
+          runs,
+          reportRuns,
+          booking,
+          reports,
+          peakRssMb: rssMb,
+          targets,
+        },
+        null,
+        2,
+      ),
+    );
+    log(`figures written to ${path.relative(root, file)}`);
+  } finally {
+    if (server) {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) =>
+        server!.child.exitCode !== null ? resolve(null) : server!.child.once('exit', resolve),
+      );
+    }
+    await bench.db.destroy();
+    await pgServer.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
