@@ -18,6 +18,7 @@ import { migrateToLatest } from '../src/db/migrate';
 import { fiscalYearOf, fiscalYearRange } from '../src/shared/fiscal';
 import { allocation } from '../src/modules/reports/allocation';
 import { roi } from '../src/modules/reports/roi';
+import { rollUpAll } from '../src/modules/reports/rollup';
 import { BENCH_ADMIN_TOKEN, BENCH_FINANCE_TOKEN, generate } from './generate';
 
 const root = path.resolve(__dirname, '..');
@@ -82,9 +83,7 @@ async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
 }
 
 /** The benchmark's own database, generated once per (accounts, entries, seed). */
-async function prepare(
-  adminUrl: string,
-): Promise<{
+async function prepare(adminUrl: string): Promise<{
   url: string;
   db: Database;
   keyAccountIds: string[];
@@ -126,6 +125,9 @@ async function prepare(
     );
     meta = await db('bench_meta').where({ id: 1 }).first();
   } else log(`reusing generated data in database ${name}`);
+  const rollupStarted = Date.now();
+  const rolled = await rollUpAll(db, calendar);
+  log(`rolled up ${rolled} queued ledger entries in ${fmt((Date.now() - rollupStarted) / 1000)} s`);
   return {
     url: url.toString(),
     db,

@@ -40,6 +40,7 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: integerString(0, 120_000).default(10_000),
   RESERVATION_LAPSE_DAYS: integerString(1, 365).default(14),
   EXPIRY_SWEEP_INTERVAL_MS: integerString(0, 86_400_000).default(60_000),
+  ROLLUP_INTERVAL_MS: integerString(0, 3_600_000).default(2_000),
 });
 
 export type Config = {
@@ -61,6 +62,8 @@ export type Config = {
   reservationLapseDays: number;
   /** How often the server sweeps lapsed reservations; 0 turns the in-server sweep off. */
   expirySweepIntervalMs: number;
+  /** How often the server rolls queued ledger entries into the report rollups; 0 turns it off. */
+  rollupIntervalMs: number;
 };
 
 export class ConfigError extends Error {
@@ -113,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     reservationLapseDays: v.RESERVATION_LAPSE_DAYS,
     expirySweepIntervalMs: v.EXPIRY_SWEEP_INTERVAL_MS,
+    rollupIntervalMs: v.ROLLUP_INTERVAL_MS,
   };
 }

@@ -10,6 +10,7 @@ import { openDatabase, DatabaseUnavailableError, type OpenDatabase } from './db/
 import { migrateToLatest } from './db/migrate';
 import { createApp } from './app';
 import { expireLapsedBookings } from './modules/budgets/bookings';
+import { rollUpAll } from './modules/reports/rollup';
 import { DEMO_USERS, databaseIsEmpty, seedDemo } from '../seeds/demo';
 
 function fail(message: string, exitCode: number): never {
@@ -99,12 +100,26 @@ async function main(): Promise<void> {
         }, config.expirySweepIntervalMs)
       : null;
   sweep?.unref();
+  // Report rollups catch up in the background; reports stay exact meanwhile (rollup + queue).
+  let rolling = false;
+  const rollup =
+    config.rollupIntervalMs > 0
+      ? setInterval(() => {
+          if (rolling) return;
+          rolling = true;
+          rollUpAll(db, config.fiscal)
+            .catch((error) => logger.error({ err: error }, 'ledger roll-up failed'))
+            .finally(() => (rolling = false));
+        }, config.rollupIntervalMs)
+      : null;
+  rollup?.unref();
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     if (sweep) clearInterval(sweep);
+    if (rollup) clearInterval(rollup);
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     const forceTimer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
     forceTimer.unref();

@@ -391,3 +391,77 @@ describe('CSV export', () => {
     expect((await get('/export/allocation.csv', users.finance.token)).status).toBe(400);
   });
 });
+
+describe('rollups', () => {
+  const everyGrouping = [
+    [],
+    ['TIER'],
+    ['EFFECT'],
+    ['SERVICE', 'ENTRY_KIND'],
+    ['TIER', 'EFFECT', 'MONTH'],
+    ['DEPARTMENT', 'QUARTER'],
+    ['FISCAL_YEAR', 'EFFECT'],
+    ['ACCOUNT', 'EFFECT'],
+    ['CSM'],
+  ];
+  const snapshot = async () => {
+    const allocations = [];
+    for (const groupBy of everyGrouping) allocations.push(await allocate(groupBy));
+    const roiRows = await server.graphql(
+      users.finance.token,
+      `{ accountRoi(period: { fiscalYear: ${fiscalYearNow()} }, sort: NAME, first: 1000) { totalCount rows { account { name } spentAmount reservedAmount budgetUtilisation wonPerSpend } } }`,
+    );
+    return { allocations, roi: roiRows.data };
+  };
+  const queued = async () =>
+    Number((await database.db('ledger_rollup_queue').count<{ n: string }[]>('* as n'))[0]!.n);
+
+  test('reports are identical whether entries are queued, rolled up, or both — and equal the ledger', async () => {
+    const { rollUpAll } = await import('../../src/modules/reports/rollup');
+    expect(await queued()).toBeGreaterThan(0);
+    const allQueued = await snapshot();
+    const moved = await rollUpAll(database.db, config.fiscal);
+    expect(moved).toBeGreaterThan(0);
+    expect(await queued()).toBe(0);
+    expect(await snapshot()).toEqual(allQueued);
+    // A new posting sits in the queue beside the rollup: totals move by exactly its amount.
+    const ledgerTotal = async () =>
+      (await database.db.raw('select sum(spent_delta) s, sum(allocated_delta) a from ledger_entries'))
+        .rows[0] as { s: string; a: string };
+    const csm = contextFor(database.db, actorOf(users.csm, org.csm.id));
+    const extra = await bookFreeService(csm, {
+      accountId: ids.x!,
+      serviceId: ids.s1!,
+      plannedDate: inDays(4),
+      idempotencyKey: key(),
+    });
+    await deliverBooking(csm, {
+      bookingId: extra.id,
+      actualCost: new Decimal('0.02'),
+      idempotencyKey: key(),
+    });
+    expect(await queued()).toBe(3);
+    const mixed = await allocate(['EFFECT']);
+    const total = await ledgerTotal();
+    expect(mixed.grandTotal.spentAmount).toBe(new Decimal(total.s).toFixed(2));
+    expect(byKey(mixed.groups).OPPORTUNITY!.spentAmount).toBe(
+      new Decimal(byKey(allQueued.allocations[2]!.groups).OPPORTUNITY!.spentAmount).plus('0.01').toFixed(2),
+    );
+    const mixedSnapshot = await snapshot();
+    await rollUpAll(database.db, config.fiscal);
+    expect(await snapshot()).toEqual(mixedSnapshot);
+  });
+
+  test('a different fiscal calendar rebuilds the rollups from the whole ledger', async () => {
+    const { rollUpAll } = await import('../../src/modules/reports/rollup');
+    const april = { startMonth: 4, timeZone: 'America/New_York' };
+    await rollUpAll(database.db, april);
+    expect((await database.db('ledger_rollup_state').first()).time_zone).toBe('America/New_York');
+    const sums = (await database.db.raw('select sum(spent) s, sum(entries) n from ledger_rollup_effects'))
+      .rows[0];
+    const ledger = (await database.db.raw('select sum(spent_delta) s, count(*) n from ledger_entries'))
+      .rows[0];
+    expect([sums.s, sums.n]).toEqual([ledger.s, ledger.n]);
+    await rollUpAll(database.db, config.fiscal); // back to the test calendar for the other tests
+  });
+});

@@ -2,6 +2,7 @@
 // A service with several effects splits each amount across them in equal shares of whole cents;
 // the leftover cents go to the effects first in alphabetical order, so an entry's shares always
 // add up to the entry exactly and effect totals reconcile to the grand total to the cent.
+import { DateTime } from 'luxon';
 import type { Queryable } from '../../db/transaction';
 import type { FiscalCalendar } from '../../shared/fiscal';
 import { fromDatabase, type Decimal } from '../../shared/money';
@@ -56,6 +57,13 @@ export type AllocationRequest = {
   offset: number;
 };
 
+/** Each service's effects ranked once (not per entry): rank decides who gets leftover cents. */
+export const EFFECT_RANKS_CTE = `effect_ranks as (
+      select service_id, effect, row_number() over (partition by service_id order by effect) as rank,
+             count(*) over (partition by service_id) as n
+        from expert_service_effects
+    )`;
+
 export type Measures = {
   allocatedAmount: Decimal;
   reservedAmount: Decimal;
@@ -66,7 +74,7 @@ export type AllocationGroup = Measures & { keys: Partial<Record<Dimension, strin
 export type Allocation = { groups: AllocationGroup[]; totalGroups: number; grandTotal: Measures };
 
 /** The whole-cent share of `column` for an effect of rank `x.rank` out of `x.n` (no split without effects). */
-function share(column: string): string {
+export function share(column: string): string {
   return `case when x.n is null then ${column}
     else sign(${column}) * (floor(abs(${column}) * 100 / x.n) + case when x.rank <= mod((abs(${column}) * 100)::bigint, x.n) then 1 else 0 end) / 100 end`;
 }
@@ -81,14 +89,65 @@ function listFilter(
   return ` and ${column} = any(string_to_array(?, chr(31)))`;
 }
 
+/** Dimensions the rollup keeps; grouping or filtering by account, CSM or team reads the ledger itself. */
+const ROLLUP_DIMENSIONS: ReadonlySet<Dimension> = new Set([
+  'TIER',
+  'DEPARTMENT',
+  'SERVICE',
+  'EFFECT',
+  'ENTRY_KIND',
+  'MONTH',
+  'QUARTER',
+  'FISCAL_YEAR',
+]);
+
+export function usesRollup(request: Pick<AllocationRequest, 'groupBy' | 'filter'>): boolean {
+  return (
+    request.groupBy.every((dimension) => ROLLUP_DIMENSIONS.has(dimension)) &&
+    !request.filter.accountIds?.length &&
+    !request.filter.csmPersonIds?.length
+  );
+}
+
+/** First day of the calendar month of an instant in the fiscal time zone (periods start on such days). */
+function localMonth(instant: Date, timeZone: string): string {
+  return DateTime.fromJSDate(instant).setZone(timeZone).startOf('month').toISODate()!;
+}
+
+/** Rolled-up rows, exposed under the aliases the dimension SQL uses (amounts already split by effect). */
+function rollupRowsSql(request: AllocationRequest, bindings: unknown[]): string {
+  bindings.push(
+    request.calendar.startMonth,
+    localMonth(request.from, request.calendar.timeZone),
+    localMonth(request.to, request.calendar.timeZone),
+  );
+  let where = '';
+  where += listFilter('e.tier::text', request.filter.tiers, bindings);
+  where += listFilter('b.service_id::text', request.filter.serviceIds, bindings);
+  where += listFilter('s.providing_department', request.filter.departments, bindings);
+  where += listFilter('e.kind', request.filter.kinds, bindings);
+  where += listFilter('x.effect', request.filter.effects, bindings);
+  const keys = request.groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} as k${index}`);
+  return `select ${keys.length ? `${keys.join(', ')},` : ''} r.allocated, r.reserved, r.spent, r.entries as counted
+        from ledger_rollup_effects r
+        cross join lateral (select r.tier, r.kind) e
+        cross join lateral (select r.service_id) b
+        cross join lateral (select r.effect) x
+        left join expert_services s on s.id = r.service_id
+        cross join lateral (select r.month - make_interval(months => ? - 1) as shifted) z
+        cross join lateral (select extract(year from z.shifted)::int as fiscal_year, extract(month from z.shifted)::int as fiscal_month) f
+       where r.month >= ?::date and r.month < ?::date ${where}
+      union all
+      `;
+}
+
 export async function allocation(db: Queryable, request: AllocationRequest): Promise<Allocation> {
   const split = request.groupBy.includes('EFFECT') || (request.filter.effects?.length ?? 0) > 0;
-  const bindings: unknown[] = [
-    request.calendar.timeZone,
-    request.calendar.startMonth,
-    request.from,
-    request.to,
-  ];
+  // With the rollup: rolled-up rows plus the entries still queued; otherwise the whole ledger.
+  const rollup = usesRollup(request);
+  const bindings: unknown[] = [];
+  const rollupRows = rollup ? rollupRowsSql(request, bindings) : '';
+  bindings.push(request.calendar.timeZone, request.calendar.startMonth, request.from, request.to);
   let where = '';
   where += listFilter('e.account_id::text', request.filter.accountIds, bindings);
   where += listFilter('e.tier::text', request.filter.tiers, bindings);
@@ -100,16 +159,13 @@ export async function allocation(db: Queryable, request: AllocationRequest): Pro
   const keys = request.groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} as k${index}`);
   const groupColumns = request.groupBy.map((_, index) => `k${index}`);
   const sql = `
-    with effect_ranks as (
-      -- Each service's effects ranked once (not per entry): rank decides who gets leftover cents.
-      select service_id, effect, row_number() over (partition by service_id order by effect) as rank,
-             count(*) over (partition by service_id) as n
-        from expert_service_effects
-    ), rows as (
+    with ${EFFECT_RANKS_CTE}, rows as (
+      ${rollupRows}
       select ${keys.length ? `${keys.join(', ')},` : ''}
              ${share('e.allocated_delta')} as allocated, ${share('e.reserved_delta')} as reserved, ${share('e.spent_delta')} as spent,
              case when x.rank is null or x.rank = 1 then 1 else 0 end as counted
         from ledger_entries e
+        ${rollup ? 'join ledger_rollup_queue q on q.entry_id = e.id' : ''}
         join customers c on c.id = e.account_id
         cross join lateral (select (e.created_at at time zone ?) - make_interval(months => ? - 1) as shifted) z
         cross join lateral (select extract(year from z.shifted)::int as fiscal_year, extract(month from z.shifted)::int as fiscal_month) f

@@ -77,25 +77,43 @@ function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
 } {
   return {
     sql: `with params as (
-       select ?::timestamptz as t_from, ?::timestamptz as t_to, ?::date as d_first, ?::date as d_last, ?::int as fy
+       select ?::timestamptz as t_from, ?::timestamptz as t_to, ?::date as d_first, ?::date as d_last, ?::int as fy,
+              date_trunc('month', ?::date)::date as m_first, (date_trunc('month', ?::date) + interval '1 month')::date as m_end
      ), accounts as (
        select c.id, c.name, c.tier, c.csm_person_id from customers c
         where (?::text is null or c.tier::text = any(string_to_array(?::text, ',')))
           and (?::uuid is null or c.csm_person_id = ?::uuid)
           and (?::text is null or c.id::text = any(string_to_array(?::text, ',')))
-          and (c.tier in ('A', 'C') or exists (select 1 from ledger_entries e, params p where e.account_id = c.id and e.created_at >= p.t_from and e.created_at < p.t_to))
+          and (c.tier in ('A', 'C')
+               or exists (select 1 from ledger_rollup_budgets rb, params p where rb.account_id = c.id and rb.month >= p.m_first and rb.month < p.m_end)
+               or exists (select 1 from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p
+                           where e.account_id = c.id and e.created_at >= p.t_from and e.created_at < p.t_to))
      ), spend as (
-       select e.account_id,
-              coalesce(sum(e.spent_delta) filter (where e.created_at >= p.t_from), 0) as spent,
-              count(*) filter (where e.created_at >= p.t_from and e.spent_delta <> 0) as spend_entries,
-              coalesce(sum(e.reserved_delta), 0) as reserved_at_end
-         from ledger_entries e, params p
-        where e.account_id in (select id from accounts) and e.created_at < p.t_to
-        group by e.account_id
+       -- Rolled-up months plus the entries still queued (reports stay exact while the job catches up).
+       select u.account_id, coalesce(sum(u.spent_in), 0) as spent, coalesce(sum(u.entries_in), 0) as spend_entries,
+              coalesce(sum(u.reserved_to_end), 0) as reserved_at_end
+         from (
+           select rb.account_id, case when rb.month >= p.m_first then rb.spent else 0 end as spent_in,
+                  case when rb.month >= p.m_first then rb.spend_entries else 0 end as entries_in, rb.reserved as reserved_to_end
+             from ledger_rollup_budgets rb, params p
+            where rb.month < p.m_end and rb.account_id in (select id from accounts)
+           union all
+           select e.account_id, case when e.created_at >= p.t_from then e.spent_delta else 0 end,
+                  case when e.created_at >= p.t_from and e.spent_delta <> 0 then 1 else 0 end, e.reserved_delta
+             from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p
+            where e.created_at < p.t_to and e.account_id in (select id from accounts)
+         ) u
+        group by u.account_id
      ), budget as (
-       select b.account_id, sum(e.allocated_delta) as allocated, sum(e.spent_delta) as spent
-         from budgets b join ledger_entries e on e.budget_id = b.id, params p
-        where b.fiscal_year = p.fy and b.account_id in (select id from accounts) and e.created_at < p.t_to
+       select b.account_id, sum(u.allocated) as allocated, sum(u.spent) as spent
+         from budgets b
+         join (
+           select rb.budget_id, rb.allocated, rb.spent from ledger_rollup_budgets rb, params p where rb.month < p.m_end
+           union all
+           select e.budget_id, e.allocated_delta, e.spent_delta
+             from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p where e.created_at < p.t_to
+         ) u on u.budget_id = b.id, params p
+        where b.fiscal_year = p.fy and b.account_id in (select id from accounts)
         group by b.account_id
      ), dated as (
        select r.*, row_number() over (partition by r.account_id order by r.assessed_on, r.created_at) as first_rank,
@@ -141,6 +159,8 @@ function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
       request.firstDay,
       request.lastDay,
       request.fiscalYear,
+      request.firstDay,
+      request.lastDay,
       request.tiers?.join(',') ?? null,
       request.tiers?.join(',') ?? null,
       request.csmPersonId,
