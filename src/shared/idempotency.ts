@@ -4,7 +4,7 @@
 // The same key with different input (or by another user, or for another operation) is refused.
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Transaction } from '../db/transaction';
+import { inTransaction, type Transaction } from '../db/transaction';
 import type { UseCaseContext } from '../graphql/context';
 import { IdempotencyConflictError, ValidationError } from './errors';
 import { Decimal } from './money';
@@ -84,4 +84,35 @@ export async function idempotent<T>(
     .where({ key })
     .update({ result_type: result.type, result_id: result.idOf(value) });
   return { value, replayed: false };
+}
+
+/**
+ * A money use case in one call: opens the transaction, applies the idempotency key (hashing the
+ * input without the key itself) and runs `work`. `load` reads the first result again for a replay.
+ */
+export async function idempotentTransaction<T>(
+  context: Pick<UseCaseContext, 'db' | 'actor'>,
+  request: { operation: string; input: { idempotencyKey: string } & Record<string, unknown> },
+  result: { type: string; idOf: (value: T) => string; load: (id: string) => Promise<T | null> },
+  work: (trx: Transaction) => Promise<T>,
+): Promise<T> {
+  const { idempotencyKey, ...input } = request.input;
+  return inTransaction(context.db, async (trx) => {
+    const { value } = await idempotent(
+      trx,
+      context,
+      { key: idempotencyKey, operation: request.operation, input },
+      {
+        ...result,
+        load: async (id) => {
+          const found = await result.load(id);
+          if (found === null)
+            throw new Error(`${result.type} ${id} recorded under an idempotency key is missing`);
+          return found;
+        },
+      },
+      () => work(trx),
+    );
+    return value;
+  });
 }

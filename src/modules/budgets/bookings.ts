@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from '../../shared/errors';
 import { fiscalYearOf, instantOfDate } from '../../shared/fiscal';
-import { idempotent } from '../../shared/idempotency';
+import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
@@ -34,8 +34,7 @@ export const NOTES_MAX = 2000;
 export const PLANNED_DAYS_AHEAD_MAX = 730;
 export const EXPIRY_BATCH_MAX = 500;
 
-const loadBooking = (context: UseCaseContext) => async (id: string) =>
-  (await repository.findBookingById(context.db, id))!;
+const loadBooking = (context: UseCaseContext) => (id: string) => repository.findBookingById(context.db, id);
 
 function requireCsmOrAdmin(context: UseCaseContext, customer: Parameters<typeof isCsmOf>[1]): void {
   if (!hasRole(context.actor, 'ADMIN') && !isCsmOf(context.actor, customer)) {
@@ -89,105 +88,97 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   const exceptionReason = input.requestException
     ? validateReasonText(input.exceptionReason ?? '', 'input.exceptionReason')
     : null;
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'bookFreeService',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
-      async () => {
-        const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
-        requireCsmOrAdmin(context, customer);
-        if (!isKeyAccount(customer.tier)) {
-          throw new ValidationError(
-            'input.accountId',
-            `free expert services are for key accounts (A, C); ${customer.name} is tier ${customer.tier}`,
-          );
-        }
-        const [service] = await findServicesByIds(trx, [serviceId]);
-        if (!service) throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
-        if (service.kind !== 'FREE')
-          throw new ValidationError('input.serviceId', `${service.name} is a paid service: order it instead`);
-        if (!service.active) throw new ValidationError('input.serviceId', `${service.name} is retired`);
-        const price = await findPriceOn(trx, serviceId, day);
-        if (!price?.settlementPrice)
-          throw new ValidationError(
-            'input.serviceId',
-            `${service.name} has no settlement price in force on ${day}`,
-          );
-        const personIds = await checkPeople(trx, input.personIds ?? []);
-        const fiscalYear = fiscalYearOf(
-          context.fiscalCalendar,
-          instantOfDate(context.fiscalCalendar, input.plannedDate),
+  return idempotentTransaction(
+    context,
+    { operation: 'bookFreeService', input },
+    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+    async (trx) => {
+      const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
+      requireCsmOrAdmin(context, customer);
+      if (!isKeyAccount(customer.tier)) {
+        throw new ValidationError(
+          'input.accountId',
+          `free expert services are for key accounts (A, C); ${customer.name} is tier ${customer.tier}`,
         );
-        // The lock that makes concurrent bookings on one budget take turns.
-        const budget = await repository.findBudgetFor(trx, customer.id, fiscalYear, { forUpdate: true });
-        if (!budget)
-          throw new ValidationError(
-            'input.plannedDate',
-            `${customer.name} has no operating budget for FY${fiscalYear}`,
-          );
-        if (budget.closedAt)
-          throw new ValidationError(
-            'input.plannedDate',
-            `the FY${fiscalYear} budget of ${customer.name} is closed`,
-          );
-        if (price.currency !== budget.currency) {
-          throw new ValidationError(
-            'input.serviceId',
-            `the price is in ${price.currency} but the budget is in ${budget.currency}`,
-          );
-        }
-        const policy = await repository.findOverrunPolicy(trx, customer.tier);
-        const decision = fundsDecision(budget.totals.remaining, price.settlementPrice, policy);
-        if (decision === 'NEEDS_EXCEPTION' && !exceptionReason) {
-          throw new BudgetExceededError(
-            budget.totals.remaining,
-            price.settlementPrice,
-            budget.currency,
-            'input.serviceId',
-          );
-        }
-        const pending = decision === 'NEEDS_EXCEPTION';
-        const booking = await repository.insertBooking(trx, {
-          accountId: customer.id,
-          budgetId: budget.id,
-          serviceId,
-          requestedBy: context.actor!.userId,
-          csmPersonId: customer.csmPersonId,
-          plannedDate: input.plannedDate,
-          state: pending ? 'PENDING_APPROVAL' : 'BOOKED',
-          settlementPrice: price.settlementPrice,
-          currency: budget.currency,
-          notes,
-          exceptionReason,
-          overrun: decision === 'OVERRUN_FLAGGED',
-        });
-        await repository.insertBookingPeople(trx, booking.id, customer.id, personIds);
-        if (!pending) {
-          await repository.postEntries(
-            trx,
-            budget,
-            [{ kind: 'RESERVE', amount: price.settlementPrice, bookingId: booking.id }],
-            context.actor!.userId,
-          );
-        }
-        await recordAudit(trx, context, {
-          action: pending ? 'booking.requestException' : 'booking.book',
-          entityType: 'Booking',
-          entityId: booking.id,
-          accountId: customer.id,
-          after: { ...booking, personIds },
-        });
-        return booking;
-      },
-    );
-    return value;
-  });
+      }
+      const [service] = await findServicesByIds(trx, [serviceId]);
+      if (!service) throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
+      if (service.kind !== 'FREE')
+        throw new ValidationError('input.serviceId', `${service.name} is a paid service: order it instead`);
+      if (!service.active) throw new ValidationError('input.serviceId', `${service.name} is retired`);
+      const price = await findPriceOn(trx, serviceId, day);
+      if (!price?.settlementPrice)
+        throw new ValidationError(
+          'input.serviceId',
+          `${service.name} has no settlement price in force on ${day}`,
+        );
+      const personIds = await checkPeople(trx, input.personIds ?? []);
+      const fiscalYear = fiscalYearOf(
+        context.fiscalCalendar,
+        instantOfDate(context.fiscalCalendar, input.plannedDate),
+      );
+      // The lock that makes concurrent bookings on one budget take turns.
+      const budget = await repository.findBudgetFor(trx, customer.id, fiscalYear, { forUpdate: true });
+      if (!budget)
+        throw new ValidationError(
+          'input.plannedDate',
+          `${customer.name} has no operating budget for FY${fiscalYear}`,
+        );
+      if (budget.closedAt)
+        throw new ValidationError(
+          'input.plannedDate',
+          `the FY${fiscalYear} budget of ${customer.name} is closed`,
+        );
+      if (price.currency !== budget.currency) {
+        throw new ValidationError(
+          'input.serviceId',
+          `the price is in ${price.currency} but the budget is in ${budget.currency}`,
+        );
+      }
+      const policy = await repository.findOverrunPolicy(trx, customer.tier);
+      const decision = fundsDecision(budget.totals.remaining, price.settlementPrice, policy);
+      if (decision === 'NEEDS_EXCEPTION' && !exceptionReason) {
+        throw new BudgetExceededError(
+          budget.totals.remaining,
+          price.settlementPrice,
+          budget.currency,
+          'input.serviceId',
+        );
+      }
+      const pending = decision === 'NEEDS_EXCEPTION';
+      const booking = await repository.insertBooking(trx, {
+        accountId: customer.id,
+        budgetId: budget.id,
+        serviceId,
+        requestedBy: context.actor!.userId,
+        csmPersonId: customer.csmPersonId,
+        plannedDate: input.plannedDate,
+        state: pending ? 'PENDING_APPROVAL' : 'BOOKED',
+        settlementPrice: price.settlementPrice,
+        currency: budget.currency,
+        notes,
+        exceptionReason,
+        overrun: decision === 'OVERRUN_FLAGGED',
+      });
+      await repository.insertBookingPeople(trx, booking.id, customer.id, personIds);
+      if (!pending) {
+        await repository.postEntries(
+          trx,
+          budget,
+          [{ kind: 'RESERVE', amount: price.settlementPrice, bookingId: booking.id }],
+          context.actor!.userId,
+        );
+      }
+      await recordAudit(trx, context, {
+        action: pending ? 'booking.requestException' : 'booking.book',
+        entityType: 'Booking',
+        entityId: booking.id,
+        accountId: customer.id,
+        after: { ...booking, personIds },
+      });
+      return booking;
+    },
+  );
 }
 
 /** Locks the booking and its budget (budget first, as every money path does) and checks the caller. */
@@ -206,53 +197,45 @@ export async function deliverBooking(
   input: { bookingId: string; actualCost?: Decimal | null; idempotencyKey: string },
 ): Promise<Booking> {
   const actualCost = input.actualCost ? validateAmount(input.actualCost, 'input.actualCost') : null;
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'deliverBooking',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
-      async () => {
-        const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
-        requireCsmOrAdmin(context, customer);
-        assertTransition(booking.state, 'DELIVERED');
-        const cost = actualCost ?? booking.settlementPrice;
-        const afterRelease = budget.totals.remaining.plus(booking.settlementPrice);
-        // Delivered work is a fact: its cost is posted even past the budget, and flagged.
-        const overrun = booking.overrun || cost.greaterThan(afterRelease);
-        await repository.postEntries(
-          trx,
-          budget,
-          [
-            ...(booking.settlementPrice.isZero()
-              ? []
-              : [{ kind: 'RELEASE' as const, amount: booking.settlementPrice, bookingId: booking.id }]),
-            ...(cost.isZero() ? [] : [{ kind: 'SPEND' as const, amount: cost, bookingId: booking.id }]),
-          ],
-          context.actor!.userId,
-        );
-        const after = await repository.updateBooking(trx, booking.id, {
-          state: 'DELIVERED',
-          actualCost: cost,
-          overrun,
-        });
-        await recordAudit(trx, context, {
-          action: 'booking.deliver',
-          entityType: 'Booking',
-          entityId: booking.id,
-          accountId: booking.accountId,
-          before: booking,
-          after,
-        });
-        return after;
-      },
-    );
-    return value;
-  });
+  return idempotentTransaction(
+    context,
+    { operation: 'deliverBooking', input },
+    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+    async (trx) => {
+      const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
+      requireCsmOrAdmin(context, customer);
+      assertTransition(booking.state, 'DELIVERED');
+      const cost = actualCost ?? booking.settlementPrice;
+      const afterRelease = budget.totals.remaining.plus(booking.settlementPrice);
+      // Delivered work is a fact: its cost is posted even past the budget, and flagged.
+      const overrun = booking.overrun || cost.greaterThan(afterRelease);
+      await repository.postEntries(
+        trx,
+        budget,
+        [
+          ...(booking.settlementPrice.isZero()
+            ? []
+            : [{ kind: 'RELEASE' as const, amount: booking.settlementPrice, bookingId: booking.id }]),
+          ...(cost.isZero() ? [] : [{ kind: 'SPEND' as const, amount: cost, bookingId: booking.id }]),
+        ],
+        context.actor!.userId,
+      );
+      const after = await repository.updateBooking(trx, booking.id, {
+        state: 'DELIVERED',
+        actualCost: cost,
+        overrun,
+      });
+      await recordAudit(trx, context, {
+        action: 'booking.deliver',
+        entityType: 'Booking',
+        entityId: booking.id,
+        accountId: booking.accountId,
+        before: booking,
+        after,
+      });
+      return after;
+    },
+  );
 }
 
 export async function cancelBooking(
@@ -260,42 +243,34 @@ export async function cancelBooking(
   input: { bookingId: string; reason: string; idempotencyKey: string },
 ): Promise<Booking> {
   const reason = validateReasonText(input.reason, 'input.reason');
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'cancelBooking',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
-      async () => {
-        const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
-        requireCsmOrAdmin(context, customer);
-        assertTransition(booking.state, 'CANCELLED');
-        if (booking.state === 'BOOKED' && !booking.settlementPrice.isZero()) {
-          await repository.postEntries(
-            trx,
-            budget,
-            [{ kind: 'RELEASE', amount: booking.settlementPrice, bookingId: booking.id, reason }],
-            context.actor!.userId,
-          );
-        }
-        const after = await repository.updateBooking(trx, booking.id, { state: 'CANCELLED' });
-        await recordAudit(trx, context, {
-          action: 'booking.cancel',
-          entityType: 'Booking',
-          entityId: booking.id,
-          accountId: booking.accountId,
-          before: booking,
-          after: { ...after, reason },
-        });
-        return after;
-      },
-    );
-    return value;
-  });
+  return idempotentTransaction(
+    context,
+    { operation: 'cancelBooking', input },
+    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+    async (trx) => {
+      const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
+      requireCsmOrAdmin(context, customer);
+      assertTransition(booking.state, 'CANCELLED');
+      if (booking.state === 'BOOKED' && !booking.settlementPrice.isZero()) {
+        await repository.postEntries(
+          trx,
+          budget,
+          [{ kind: 'RELEASE', amount: booking.settlementPrice, bookingId: booking.id, reason }],
+          context.actor!.userId,
+        );
+      }
+      const after = await repository.updateBooking(trx, booking.id, { state: 'CANCELLED' });
+      await recordAudit(trx, context, {
+        action: 'booking.cancel',
+        entityType: 'Booking',
+        entityId: booking.id,
+        accountId: booking.accountId,
+        before: booking,
+        after: { ...after, reason },
+      });
+      return after;
+    },
+  );
 }
 
 /** A SALES_LEADER approves (the booking reserves, even past the budget, flagged) or rejects an exception. */
@@ -305,53 +280,45 @@ export async function decideBookingException(
 ): Promise<Booking> {
   if (!hasRole(context.actor, 'SALES_LEADER'))
     throw new ForbiddenActionError('only a SALES_LEADER may decide budget exceptions');
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'decideBookingException',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
-      async () => {
-        const { booking, budget } = await lockBooking(context, trx, input.bookingId);
-        const to = input.approve ? 'BOOKED' : 'REJECTED';
-        assertTransition(booking.state, to);
-        if (input.approve) {
-          await repository.postEntries(
-            trx,
-            budget,
-            [
-              {
-                kind: 'RESERVE',
-                amount: booking.settlementPrice,
-                bookingId: booking.id,
-                reason: `exception approved: ${booking.exceptionReason}`,
-              },
-            ],
-            context.actor!.userId,
-          );
-        }
-        const after = await repository.updateBooking(trx, booking.id, {
-          state: to,
-          exceptionDecidedBy: context.actor!.userId,
-          overrun: input.approve && booking.settlementPrice.greaterThan(budget.totals.remaining),
-        });
-        await recordAudit(trx, context, {
-          action: input.approve ? 'booking.approveException' : 'booking.rejectException',
-          entityType: 'Booking',
-          entityId: booking.id,
-          accountId: booking.accountId,
-          before: booking,
-          after,
-        });
-        return after;
-      },
-    );
-    return value;
-  });
+  return idempotentTransaction(
+    context,
+    { operation: 'decideBookingException', input },
+    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+    async (trx) => {
+      const { booking, budget } = await lockBooking(context, trx, input.bookingId);
+      const to = input.approve ? 'BOOKED' : 'REJECTED';
+      assertTransition(booking.state, to);
+      if (input.approve) {
+        await repository.postEntries(
+          trx,
+          budget,
+          [
+            {
+              kind: 'RESERVE',
+              amount: booking.settlementPrice,
+              bookingId: booking.id,
+              reason: `exception approved: ${booking.exceptionReason}`,
+            },
+          ],
+          context.actor!.userId,
+        );
+      }
+      const after = await repository.updateBooking(trx, booking.id, {
+        state: to,
+        exceptionDecidedBy: context.actor!.userId,
+        overrun: input.approve && booking.settlementPrice.greaterThan(budget.totals.remaining),
+      });
+      await recordAudit(trx, context, {
+        action: input.approve ? 'booking.approveException' : 'booking.rejectException',
+        entityType: 'Booking',
+        entityId: booking.id,
+        accountId: booking.accountId,
+        before: booking,
+        after,
+      });
+      return after;
+    },
+  );
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   ValidationError,
 } from '../../shared/errors';
 import { fiscalYearOf, instantOfDate } from '../../shared/fiscal';
-import { idempotent } from '../../shared/idempotency';
+import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import { MONEY_SCALE, type Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
@@ -92,8 +92,7 @@ export async function setOverrunPolicy(
   });
 }
 
-const loadBudget = (context: UseCaseContext) => async (id: string) =>
-  (await repository.findBudgetById(context.db, id))!;
+const loadBudget = (context: UseCaseContext) => (id: string) => repository.findBudgetById(context.db, id);
 
 export type CreateBudgetInput = {
   accountId: string;
@@ -132,84 +131,76 @@ export async function createBudget(context: UseCaseContext, input: CreateBudgetI
   const givenRatio = input.operatingRatio
     ? validateRatio(input.operatingRatio, 'input.operatingRatio')
     : null;
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'createBudget',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'Budget', idOf: (budget) => budget.id, load: loadBudget(context) },
-      async () => {
-        const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId', {
-          forUpdate: true,
-        });
-        if (!isKeyAccount(customer.tier)) {
-          throw new ValidationError(
-            'input.accountId',
-            `operating budgets are for key accounts (A, C); ${customer.name} is tier ${customer.tier}`,
-          );
-        }
-        if (await repository.findBudgetFor(trx, customer.id, fiscalYear)) {
-          throw new ConflictError(
-            `${customer.name} already has a budget for FY${fiscalYear}; adjust it instead`,
-            'input.fiscalYear',
-          );
-        }
-        let ratio: Decimal | null = null;
-        if (revenueTarget) {
-          ratio = givenRatio ?? (await repository.findRatio(trx, fiscalYear));
-          if (!ratio)
-            throw new ValidationError(
-              'input.operatingRatio',
-              `no operating ratio is set for FY${fiscalYear}: set one or give operatingRatio`,
-            );
-        }
-        const allocation = revenueTarget && ratio ? budgetAmount(revenueTarget, ratio) : explicitAmount!;
-        const created = await repository.insertBudget(trx, {
-          accountId: customer.id,
-          fiscalYear,
-          currency: input.currency,
-          revenueTarget,
-          operatingRatio: ratio,
-        });
-        const budget = await repository.postEntries(
-          trx,
-          created,
-          [
-            {
-              kind: 'ALLOCATION',
-              amount: allocation,
-              reason: revenueTarget
-                ? `revenue target ${revenueTarget.toFixed(2)} × ratio ${ratio!.toFixed()}`
-                : 'explicit amount',
-            },
-            ...(openingUsed && !openingUsed.isZero()
-              ? [
-                  {
-                    kind: 'OPENING' as const,
-                    amount: openingUsed,
-                    reason: 'already used this fiscal year before the budget was recorded',
-                  },
-                ]
-              : []),
-          ],
-          context.actor?.userId ?? null,
+  return idempotentTransaction(
+    context,
+    { operation: 'createBudget', input },
+    { type: 'Budget', idOf: (budget) => budget.id, load: loadBudget(context) },
+    async (trx) => {
+      const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId', {
+        forUpdate: true,
+      });
+      if (!isKeyAccount(customer.tier)) {
+        throw new ValidationError(
+          'input.accountId',
+          `operating budgets are for key accounts (A, C); ${customer.name} is tier ${customer.tier}`,
         );
-        await recordAudit(trx, context, {
-          action: 'budget.create',
-          entityType: 'Budget',
-          entityId: budget.id,
-          accountId: customer.id,
-          after: budget,
-        });
-        return budget;
-      },
-    );
-    return value;
-  });
+      }
+      if (await repository.findBudgetFor(trx, customer.id, fiscalYear)) {
+        throw new ConflictError(
+          `${customer.name} already has a budget for FY${fiscalYear}; adjust it instead`,
+          'input.fiscalYear',
+        );
+      }
+      let ratio: Decimal | null = null;
+      if (revenueTarget) {
+        ratio = givenRatio ?? (await repository.findRatio(trx, fiscalYear));
+        if (!ratio)
+          throw new ValidationError(
+            'input.operatingRatio',
+            `no operating ratio is set for FY${fiscalYear}: set one or give operatingRatio`,
+          );
+      }
+      const allocation = revenueTarget && ratio ? budgetAmount(revenueTarget, ratio) : explicitAmount!;
+      const created = await repository.insertBudget(trx, {
+        accountId: customer.id,
+        fiscalYear,
+        currency: input.currency,
+        revenueTarget,
+        operatingRatio: ratio,
+      });
+      const budget = await repository.postEntries(
+        trx,
+        created,
+        [
+          {
+            kind: 'ALLOCATION',
+            amount: allocation,
+            reason: revenueTarget
+              ? `revenue target ${revenueTarget.toFixed(2)} × ratio ${ratio!.toFixed()}`
+              : 'explicit amount',
+          },
+          ...(openingUsed && !openingUsed.isZero()
+            ? [
+                {
+                  kind: 'OPENING' as const,
+                  amount: openingUsed,
+                  reason: 'already used this fiscal year before the budget was recorded',
+                },
+              ]
+            : []),
+        ],
+        context.actor?.userId ?? null,
+      );
+      await recordAudit(trx, context, {
+        action: 'budget.create',
+        entityType: 'Budget',
+        entityId: budget.id,
+        accountId: customer.id,
+        after: budget,
+      });
+      return budget;
+    },
+  );
 }
 
 export async function adjustBudget(
@@ -223,47 +214,39 @@ export async function adjustBudget(
   if (input.amount.decimalPlaces() > MONEY_SCALE)
     throw new ValidationError('input.amount', `amount has at most ${MONEY_SCALE} decimal places`);
   const reason = validateReasonText(input.reason, 'input.reason');
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'adjustBudget',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'Budget', idOf: (budget) => budget.id, load: loadBudget(context) },
-      async () => {
-        const before = await repository.findBudgetById(trx, budgetId, { forUpdate: true });
-        if (!before) throw new NotFoundError('Budget', budgetId, 'input.budgetId');
-        if (before.closedAt) throw new ValidationError('input.budgetId', 'the budget is closed');
-        if (before.totals.remaining.plus(input.amount).isNegative()) {
-          throw new BudgetExceededError(
-            before.totals.remaining,
-            input.amount.negated(),
-            before.currency,
-            'input.amount',
-          );
-        }
-        const after = await repository.postEntries(
-          trx,
-          before,
-          [{ kind: 'ADJUSTMENT', amount: input.amount, reason }],
-          context.actor?.userId ?? null,
+  return idempotentTransaction(
+    context,
+    { operation: 'adjustBudget', input },
+    { type: 'Budget', idOf: (budget) => budget.id, load: loadBudget(context) },
+    async (trx) => {
+      const before = await repository.findBudgetById(trx, budgetId, { forUpdate: true });
+      if (!before) throw new NotFoundError('Budget', budgetId, 'input.budgetId');
+      if (before.closedAt) throw new ValidationError('input.budgetId', 'the budget is closed');
+      if (before.totals.remaining.plus(input.amount).isNegative()) {
+        throw new BudgetExceededError(
+          before.totals.remaining,
+          input.amount.negated(),
+          before.currency,
+          'input.amount',
         );
-        await recordAudit(trx, context, {
-          action: 'budget.adjust',
-          entityType: 'Budget',
-          entityId: budgetId,
-          accountId: before.accountId,
-          before,
-          after,
-        });
-        return after;
-      },
-    );
-    return value;
-  });
+      }
+      const after = await repository.postEntries(
+        trx,
+        before,
+        [{ kind: 'ADJUSTMENT', amount: input.amount, reason }],
+        context.actor?.userId ?? null,
+      );
+      await recordAudit(trx, context, {
+        action: 'budget.adjust',
+        entityType: 'Budget',
+        entityId: budgetId,
+        accountId: before.accountId,
+        before,
+        after,
+      });
+      return after;
+    },
+  );
 }
 
 export async function readBudget(context: UseCaseContext, budgetId: string): Promise<Budget> {

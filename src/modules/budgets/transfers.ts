@@ -1,7 +1,7 @@
 // Transfers between two key accounts' budgets of the same fiscal year: requested by a CSM (of
 // the giving account) or FINANCE, approved by a SALES_LEADER. Approval posts TRANSFER_OUT and
 // TRANSFER_IN in one transaction, locking both budgets in id order so transfers cannot deadlock.
-import { inTransaction } from '../../db/transaction';
+
 import type { UseCaseContext } from '../../graphql/context';
 import { hasRole } from '../../shared/auth';
 import {
@@ -11,7 +11,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../shared/errors';
-import { idempotent } from '../../shared/idempotency';
+import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
@@ -23,8 +23,7 @@ import * as repository from './repository';
 import type { Transfer } from './repository';
 import { validateReasonText } from './service';
 
-const loadTransfer = (context: UseCaseContext) => async (id: string) =>
-  (await repository.findTransferById(context.db, id))!;
+const loadTransfer = (context: UseCaseContext) => (id: string) => repository.findTransferById(context.db, id);
 
 export async function requestBudgetTransfer(
   context: UseCaseContext,
@@ -42,60 +41,52 @@ export async function requestBudgetTransfer(
     throw new ValidationError('input.toBudgetId', 'a transfer goes between two different budgets');
   const amount = validateAmount(input.amount, 'input.amount', { positive: true });
   const reason = validateReasonText(input.reason, 'input.reason');
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'requestBudgetTransfer',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'BudgetTransfer', idOf: (transfer) => transfer.id, load: loadTransfer(context) },
-      async () => {
-        const from = await repository.findBudgetById(trx, fromBudgetId);
-        if (!from) throw new NotFoundError('Budget', fromBudgetId, 'input.fromBudgetId');
-        const to = await repository.findBudgetById(trx, toBudgetId);
-        if (!to) throw new NotFoundError('Budget', toBudgetId, 'input.toBudgetId');
-        const giver = await loadReadableAccount(context, trx, from.accountId, 'input.fromBudgetId');
-        if (!hasRole(context.actor, 'FINANCE') && !isCsmOf(context.actor, giver)) {
-          throw new ForbiddenActionError(
-            `only FINANCE or the CSM of ${giver.name} may request a transfer from its budget`,
-          );
-        }
-        if (from.fiscalYear !== to.fiscalYear)
-          throw new ValidationError('input.toBudgetId', 'transfers stay within one fiscal year');
-        if (from.currency !== to.currency)
-          throw new ValidationError(
-            'input.toBudgetId',
-            `the budgets are in ${from.currency} and ${to.currency}`,
-          );
-        const receiver = await findCustomerById(trx, to.accountId);
-        if (!receiver || !isKeyAccount(receiver.tier))
-          throw new ValidationError('input.toBudgetId', 'the receiving account is not a key account');
-        if (amount.greaterThan(from.totals.remaining))
-          throw new BudgetExceededError(from.totals.remaining, amount, from.currency, 'input.amount');
-        const transfer = await repository.insertTransfer(trx, {
-          fromBudgetId,
-          toBudgetId,
-          accountId: from.accountId,
-          amount,
-          currency: from.currency,
-          reason,
-          requestedBy: context.actor!.userId,
-        });
-        await recordAudit(trx, context, {
-          action: 'budgetTransfer.request',
-          entityType: 'BudgetTransfer',
-          entityId: transfer.id,
-          accountId: from.accountId,
-          after: transfer,
-        });
-        return transfer;
-      },
-    );
-    return value;
-  });
+  return idempotentTransaction(
+    context,
+    { operation: 'requestBudgetTransfer', input },
+    { type: 'BudgetTransfer', idOf: (transfer) => transfer.id, load: loadTransfer(context) },
+    async (trx) => {
+      const from = await repository.findBudgetById(trx, fromBudgetId);
+      if (!from) throw new NotFoundError('Budget', fromBudgetId, 'input.fromBudgetId');
+      const to = await repository.findBudgetById(trx, toBudgetId);
+      if (!to) throw new NotFoundError('Budget', toBudgetId, 'input.toBudgetId');
+      const giver = await loadReadableAccount(context, trx, from.accountId, 'input.fromBudgetId');
+      if (!hasRole(context.actor, 'FINANCE') && !isCsmOf(context.actor, giver)) {
+        throw new ForbiddenActionError(
+          `only FINANCE or the CSM of ${giver.name} may request a transfer from its budget`,
+        );
+      }
+      if (from.fiscalYear !== to.fiscalYear)
+        throw new ValidationError('input.toBudgetId', 'transfers stay within one fiscal year');
+      if (from.currency !== to.currency)
+        throw new ValidationError(
+          'input.toBudgetId',
+          `the budgets are in ${from.currency} and ${to.currency}`,
+        );
+      const receiver = await findCustomerById(trx, to.accountId);
+      if (!receiver || !isKeyAccount(receiver.tier))
+        throw new ValidationError('input.toBudgetId', 'the receiving account is not a key account');
+      if (amount.greaterThan(from.totals.remaining))
+        throw new BudgetExceededError(from.totals.remaining, amount, from.currency, 'input.amount');
+      const transfer = await repository.insertTransfer(trx, {
+        fromBudgetId,
+        toBudgetId,
+        accountId: from.accountId,
+        amount,
+        currency: from.currency,
+        reason,
+        requestedBy: context.actor!.userId,
+      });
+      await recordAudit(trx, context, {
+        action: 'budgetTransfer.request',
+        entityType: 'BudgetTransfer',
+        entityId: transfer.id,
+        accountId: from.accountId,
+        after: transfer,
+      });
+      return transfer;
+    },
+  );
 }
 
 export async function decideBudgetTransfer(
@@ -105,72 +96,64 @@ export async function decideBudgetTransfer(
   if (!hasRole(context.actor, 'SALES_LEADER'))
     throw new ForbiddenActionError('only a SALES_LEADER may decide budget transfers');
   const transferId = requireId(input.transferId, 'input.transferId');
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'decideBudgetTransfer',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'BudgetTransfer', idOf: (transfer) => transfer.id, load: loadTransfer(context) },
-      async () => {
-        const unlocked = await repository.findTransferById(trx, transferId);
-        if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.transferId');
-        const [firstId, secondId] = [unlocked.fromBudgetId, unlocked.toBudgetId].sort();
-        const locked = new Map([
-          [firstId!, (await repository.findBudgetById(trx, firstId!, { forUpdate: true }))!],
-          [secondId!, (await repository.findBudgetById(trx, secondId!, { forUpdate: true }))!],
-        ]);
-        const transfer = (await repository.findTransferById(trx, transferId, { forUpdate: true }))!;
-        if (transfer.state !== 'REQUESTED')
-          throw new InvalidTransitionError(
-            'BudgetTransfer',
-            transfer.state,
-            input.approve ? 'APPROVED' : 'REJECTED',
-          );
-        if (input.approve) {
-          const from = locked.get(transfer.fromBudgetId)!;
-          if (transfer.amount.greaterThan(from.totals.remaining)) {
-            throw new BudgetExceededError(
-              from.totals.remaining,
-              transfer.amount,
-              from.currency,
-              'input.transferId',
-            );
-          }
-          const actor = context.actor!.userId;
-          await repository.postEntries(
-            trx,
-            from,
-            [{ kind: 'TRANSFER_OUT', amount: transfer.amount, transferId, reason: transfer.reason }],
-            actor,
-          );
-          await repository.postEntries(
-            trx,
-            locked.get(transfer.toBudgetId)!,
-            [{ kind: 'TRANSFER_IN', amount: transfer.amount, transferId, reason: transfer.reason }],
-            actor,
+  return idempotentTransaction(
+    context,
+    { operation: 'decideBudgetTransfer', input },
+    { type: 'BudgetTransfer', idOf: (transfer) => transfer.id, load: loadTransfer(context) },
+    async (trx) => {
+      const unlocked = await repository.findTransferById(trx, transferId);
+      if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.transferId');
+      const [firstId, secondId] = [unlocked.fromBudgetId, unlocked.toBudgetId].sort();
+      const locked = new Map([
+        [firstId!, (await repository.findBudgetById(trx, firstId!, { forUpdate: true }))!],
+        [secondId!, (await repository.findBudgetById(trx, secondId!, { forUpdate: true }))!],
+      ]);
+      const transfer = (await repository.findTransferById(trx, transferId, { forUpdate: true }))!;
+      if (transfer.state !== 'REQUESTED')
+        throw new InvalidTransitionError(
+          'BudgetTransfer',
+          transfer.state,
+          input.approve ? 'APPROVED' : 'REJECTED',
+        );
+      if (input.approve) {
+        const from = locked.get(transfer.fromBudgetId)!;
+        if (transfer.amount.greaterThan(from.totals.remaining)) {
+          throw new BudgetExceededError(
+            from.totals.remaining,
+            transfer.amount,
+            from.currency,
+            'input.transferId',
           );
         }
-        const after = await repository.decideTransfer(
+        const actor = context.actor!.userId;
+        await repository.postEntries(
           trx,
-          transferId,
-          input.approve ? 'APPROVED' : 'REJECTED',
-          context.actor!.userId,
+          from,
+          [{ kind: 'TRANSFER_OUT', amount: transfer.amount, transferId, reason: transfer.reason }],
+          actor,
         );
-        await recordAudit(trx, context, {
-          action: input.approve ? 'budgetTransfer.approve' : 'budgetTransfer.reject',
-          entityType: 'BudgetTransfer',
-          entityId: transferId,
-          accountId: transfer.accountId,
-          before: transfer,
-          after,
-        });
-        return after;
-      },
-    );
-    return value;
-  });
+        await repository.postEntries(
+          trx,
+          locked.get(transfer.toBudgetId)!,
+          [{ kind: 'TRANSFER_IN', amount: transfer.amount, transferId, reason: transfer.reason }],
+          actor,
+        );
+      }
+      const after = await repository.decideTransfer(
+        trx,
+        transferId,
+        input.approve ? 'APPROVED' : 'REJECTED',
+        context.actor!.userId,
+      );
+      await recordAudit(trx, context, {
+        action: input.approve ? 'budgetTransfer.approve' : 'budgetTransfer.reject',
+        entityType: 'BudgetTransfer',
+        entityId: transferId,
+        accountId: transfer.accountId,
+        before: transfer,
+        after,
+      });
+      return after;
+    },
+  );
 }

@@ -1,10 +1,10 @@
 // Use cases for paid service orders: quote, confirm, deliver (actual hours and internal cost),
 // accept (revenue), cancel. Open to any tier. Each step is idempotent, audited and atomic.
-import { inTransaction, type Transaction } from '../../db/transaction';
+import type { Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
 import { hasAnyRole } from '../../shared/auth';
 import { ForbiddenActionError, NotFoundError, ValidationError } from '../../shared/errors';
-import { idempotent } from '../../shared/idempotency';
+import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
@@ -28,8 +28,7 @@ function validateHours(hours: Decimal, field: string, positive: boolean): Decima
   return hours;
 }
 
-const loadOrder = (context: UseCaseContext) => async (id: string) =>
-  (await repository.findOrderById(context.db, id))!;
+const loadOrder = (context: UseCaseContext) => (id: string) => repository.findOrderById(context.db, id);
 
 async function requireSeller(context: UseCaseContext, trx: Transaction, accountId: string, field: string) {
   const customer = await loadReadableAccount(context, trx, accountId, field);
@@ -59,49 +58,41 @@ export async function quotePaidService(
   }
   const estimatedHours = validateHours(input.estimatedHours, 'input.estimatedHours', true);
   const quoted = input.price ? validateAmount(input.price, 'input.price') : null;
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'quotePaidService',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'PaidOrder', idOf: (order) => order.id, load: loadOrder(context) },
-      async () => {
-        const customer = await requireSeller(context, trx, input.accountId, 'input.accountId');
-        const [service] = await findServicesByIds(trx, [serviceId]);
-        if (!service) throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
-        if (service.kind !== 'PAID')
-          throw new ValidationError('input.serviceId', `${service.name} is a free service: book it instead`);
-        if (!service.active) throw new ValidationError('input.serviceId', `${service.name} is retired`);
-        const price = await findPriceOn(trx, serviceId, today(context));
-        if (!price?.listPrice || !price.internalCost)
-          throw new ValidationError('input.serviceId', `${service.name} has no price in force`);
-        // The list price and internal cost are per engagement; the quote may set its own price.
-        const order = await repository.insertOrder(trx, {
-          accountId: customer.id,
-          serviceId,
-          requirement,
-          estimatedHours,
-          price: quoted ?? price.listPrice,
-          estimatedInternalCost: price.internalCost,
-          currency: price.currency,
-          createdBy: context.actor!.userId,
-        });
-        await recordAudit(trx, context, {
-          action: 'paidOrder.quote',
-          entityType: 'PaidOrder',
-          entityId: order.id,
-          accountId: customer.id,
-          after: order,
-        });
-        return order;
-      },
-    );
-    return value;
-  });
+  return idempotentTransaction(
+    context,
+    { operation: 'quotePaidService', input },
+    { type: 'PaidOrder', idOf: (order) => order.id, load: loadOrder(context) },
+    async (trx) => {
+      const customer = await requireSeller(context, trx, input.accountId, 'input.accountId');
+      const [service] = await findServicesByIds(trx, [serviceId]);
+      if (!service) throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
+      if (service.kind !== 'PAID')
+        throw new ValidationError('input.serviceId', `${service.name} is a free service: book it instead`);
+      if (!service.active) throw new ValidationError('input.serviceId', `${service.name} is retired`);
+      const price = await findPriceOn(trx, serviceId, today(context));
+      if (!price?.listPrice || !price.internalCost)
+        throw new ValidationError('input.serviceId', `${service.name} has no price in force`);
+      // The list price and internal cost are per engagement; the quote may set its own price.
+      const order = await repository.insertOrder(trx, {
+        accountId: customer.id,
+        serviceId,
+        requirement,
+        estimatedHours,
+        price: quoted ?? price.listPrice,
+        estimatedInternalCost: price.internalCost,
+        currency: price.currency,
+        createdBy: context.actor!.userId,
+      });
+      await recordAudit(trx, context, {
+        action: 'paidOrder.quote',
+        entityType: 'PaidOrder',
+        entityId: order.id,
+        accountId: customer.id,
+        after: order,
+      });
+      return order;
+    },
+  );
 }
 
 export async function advancePaidOrder(
@@ -125,40 +116,32 @@ export async function advancePaidOrder(
   } else if (input.actualHours || input.internalCost) {
     throw new ValidationError('input.actualHours', 'hours and cost are recorded on delivery only');
   }
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'advancePaidOrder',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'PaidOrder', idOf: (order) => order.id, load: loadOrder(context) },
-      async () => {
-        const before = await repository.findOrderById(trx, orderId, { forUpdate: true });
-        if (!before) throw new NotFoundError('PaidOrder', orderId, 'input.orderId');
-        await requireSeller(context, trx, before.accountId, 'input.orderId');
-        assertOrderTransition(before.state, input.to);
-        const after = await repository.updateOrder(trx, orderId, {
-          state: input.to,
-          ...(input.to === 'DELIVERED' && {
-            actualHours: input.actualHours!,
-            internalCost: input.internalCost!,
-          }),
-          ...(input.to === 'ACCEPTED' && { revenue: before.price }),
-        });
-        await recordAudit(trx, context, {
-          action: `paidOrder.${input.to.toLowerCase()}`,
-          entityType: 'PaidOrder',
-          entityId: orderId,
-          accountId: before.accountId,
-          before,
-          after,
-        });
-        return after;
-      },
-    );
-    return value;
-  });
+  return idempotentTransaction(
+    context,
+    { operation: 'advancePaidOrder', input },
+    { type: 'PaidOrder', idOf: (order) => order.id, load: loadOrder(context) },
+    async (trx) => {
+      const before = await repository.findOrderById(trx, orderId, { forUpdate: true });
+      if (!before) throw new NotFoundError('PaidOrder', orderId, 'input.orderId');
+      await requireSeller(context, trx, before.accountId, 'input.orderId');
+      assertOrderTransition(before.state, input.to);
+      const after = await repository.updateOrder(trx, orderId, {
+        state: input.to,
+        ...(input.to === 'DELIVERED' && {
+          actualHours: input.actualHours!,
+          internalCost: input.internalCost!,
+        }),
+        ...(input.to === 'ACCEPTED' && { revenue: before.price }),
+      });
+      await recordAudit(trx, context, {
+        action: `paidOrder.${input.to.toLowerCase()}`,
+        entityType: 'PaidOrder',
+        entityId: orderId,
+        accountId: before.accountId,
+        before,
+        after,
+      });
+      return after;
+    },
+  );
 }

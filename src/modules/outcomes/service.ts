@@ -9,7 +9,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../shared/errors';
-import { idempotent } from '../../shared/idempotency';
+import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
@@ -100,8 +100,8 @@ export async function setOpportunityStage(
   });
 }
 
-const loadInvestment = (context: UseCaseContext) => async (id: string) =>
-  (await repository.findInvestmentById(context.db, id))!;
+const loadInvestment = (context: UseCaseContext) => (id: string) =>
+  repository.findInvestmentById(context.db, id);
 
 export async function recordOpportunityInvestment(
   context: UseCaseContext,
@@ -119,51 +119,43 @@ export async function recordOpportunityInvestment(
   const description = input.description.trim();
   if (description.length === 0 || description.length > 2000)
     throw new ValidationError('input.description', 'a description of 1–2000 characters is required');
-  return inTransaction(context.db, async (trx) => {
-    const { value } = await idempotent(
-      trx,
-      context,
-      {
-        key: input.idempotencyKey,
-        operation: 'recordOpportunityInvestment',
-        input: { ...input, idempotencyKey: undefined },
-      },
-      { type: 'OpportunityInvestment', idOf: (investment) => investment.id, load: loadInvestment(context) },
-      async () => {
-        const opportunity = await repository.findOpportunityById(trx, opportunityId, { forUpdate: true });
-        if (!opportunity) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
-        await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId');
-        if (opportunity.stage !== 'REGISTERED') {
-          throw new ValidationError(
-            'input.opportunityId',
-            `investment to win a deal is recorded on a REGISTERED opportunity; this one is ${opportunity.stage}`,
-          );
-        }
-        const serviceId = input.serviceId ? requireId(input.serviceId, 'input.serviceId') : null;
-        if (serviceId && (await findServicesByIds(trx, [serviceId])).length === 0)
-          throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
-        const investment = await repository.insertInvestment(trx, {
-          opportunityId,
-          accountId: opportunity.accountId,
-          serviceId,
-          cost,
-          currency: opportunity.currency,
-          spentOn: input.spentOn,
-          description,
-          recordedBy: context.actor!.userId,
-        });
-        await recordAudit(trx, context, {
-          action: 'opportunity.recordInvestment',
-          entityType: 'OpportunityInvestment',
-          entityId: investment.id,
-          accountId: opportunity.accountId,
-          after: investment,
-        });
-        return investment;
-      },
-    );
-    return value;
-  });
+  return idempotentTransaction(
+    context,
+    { operation: 'recordOpportunityInvestment', input },
+    { type: 'OpportunityInvestment', idOf: (investment) => investment.id, load: loadInvestment(context) },
+    async (trx) => {
+      const opportunity = await repository.findOpportunityById(trx, opportunityId, { forUpdate: true });
+      if (!opportunity) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
+      await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId');
+      if (opportunity.stage !== 'REGISTERED') {
+        throw new ValidationError(
+          'input.opportunityId',
+          `investment to win a deal is recorded on a REGISTERED opportunity; this one is ${opportunity.stage}`,
+        );
+      }
+      const serviceId = input.serviceId ? requireId(input.serviceId, 'input.serviceId') : null;
+      if (serviceId && (await findServicesByIds(trx, [serviceId])).length === 0)
+        throw new NotFoundError('ExpertService', serviceId, 'input.serviceId');
+      const investment = await repository.insertInvestment(trx, {
+        opportunityId,
+        accountId: opportunity.accountId,
+        serviceId,
+        cost,
+        currency: opportunity.currency,
+        spentOn: input.spentOn,
+        description,
+        recordedBy: context.actor!.userId,
+      });
+      await recordAudit(trx, context, {
+        action: 'opportunity.recordInvestment',
+        entityType: 'OpportunityInvestment',
+        entityId: investment.id,
+        accountId: opportunity.accountId,
+        after: investment,
+      });
+      return investment;
+    },
+  );
 }
 
 export async function recordAssessment(
