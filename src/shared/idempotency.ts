@@ -56,16 +56,29 @@ export async function idempotent<T>(
   trx: Transaction,
   context: Pick<UseCaseContext, 'actor'>,
   request: { key: string; operation: string; input: unknown },
-  result: { type: string; idOf: (value: T) => string; load: (id: string) => Promise<T> },
+  result: {
+    type: string;
+    idOf: (value: T) => string;
+    load: (id: string) => Promise<T>;
+    preassignedId?: string;
+  },
   work: () => Promise<T>,
 ): Promise<IdempotentResult<T>> {
   const key = validateIdempotencyKey(request.key);
   const hash = requestHash(request.operation, request.input);
   const actorUserId = context.actor?.userId ?? null;
+  // A result id known up front is stored with the key now, saving the update after the work.
   const inserted = await trx.raw(
-    `insert into idempotency_keys (key, operation, request_hash, actor_user_id) values (?, ?, ?, ?)
+    `insert into idempotency_keys (key, operation, request_hash, actor_user_id, result_type, result_id) values (?, ?, ?, ?, ?, ?)
      on conflict (key) do nothing returning key`,
-    [key, request.operation, hash, actorUserId],
+    [
+      key,
+      request.operation,
+      hash,
+      actorUserId,
+      result.preassignedId ? result.type : null,
+      result.preassignedId ?? null,
+    ],
   );
   if (inserted.rows.length === 0) {
     const stored = await trx('idempotency_keys').where({ key }).first();
@@ -93,7 +106,12 @@ export async function idempotent<T>(
 export async function idempotentTransaction<T>(
   context: Pick<UseCaseContext, 'db' | 'actor'>,
   request: { operation: string; input: { idempotencyKey: string } & Record<string, unknown> },
-  result: { type: string; idOf: (value: T) => string; load: (id: string) => Promise<T | null> },
+  result: {
+    type: string;
+    idOf: (value: T) => string;
+    load: (id: string) => Promise<T | null>;
+    preassignedId?: string;
+  },
   work: (trx: Transaction) => Promise<T>,
 ): Promise<T> {
   const { idempotencyKey, ...input } = request.input;

@@ -3,6 +3,7 @@
 // the actual cost; CANCELLED and EXPIRED release it. Over the remaining budget a booking is
 // refused (stating what remains) unless filed as an exception for a SALES_LEADER, or the tier's
 // policy is WARN. Every step locks the budget row, so concurrent bookings never overspend.
+import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { inTransaction, type Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
@@ -88,10 +89,12 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   const exceptionReason = input.requestException
     ? validateReasonText(input.exceptionReason ?? '', 'input.exceptionReason')
     : null;
+  // The booking's id is chosen now, so the idempotency key is stored with it up front.
+  const bookingId = crypto.randomUUID();
   return idempotentTransaction(
     context,
     { operation: 'bookFreeService', input },
-    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context), preassignedId: bookingId },
     async (trx) => {
       const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
       requireCsmOrAdmin(context, customer);
@@ -117,6 +120,8 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
         context.fiscalCalendar,
         instantOfDate(context.fiscalCalendar, input.plannedDate),
       );
+      // Read before the budget lock is taken: it shortens the time the lock is held.
+      const policy = await repository.findOverrunPolicy(trx, customer.tier);
       // The lock that makes concurrent bookings on one budget take turns.
       const budget = await repository.findBudgetFor(trx, customer.id, fiscalYear, { forUpdate: true });
       if (!budget)
@@ -135,7 +140,6 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
           `the price is in ${price.currency} but the budget is in ${budget.currency}`,
         );
       }
-      const policy = await repository.findOverrunPolicy(trx, customer.tier);
       const decision = fundsDecision(budget.totals.remaining, price.settlementPrice, policy);
       if (decision === 'NEEDS_EXCEPTION' && !exceptionReason) {
         throw new BudgetExceededError(
@@ -147,6 +151,7 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
       }
       const pending = decision === 'NEEDS_EXCEPTION';
       const booking = await repository.insertBooking(trx, {
+        id: bookingId,
         accountId: customer.id,
         budgetId: budget.id,
         serviceId,
