@@ -31,12 +31,14 @@ const program = new Command()
   .option('--runs <n>', 'runs per booking measurement', '3')
   .option('--report-runs <n>', 'runs per report measurement', '15')
   .option('--concurrency <list>', 'client counts', '1,4,16')
+  .option('--skip-bookings', 'measure the reports only (no booking load, no RSS figure)')
   .option(
     '--database-url <url>',
     'PostgreSQL to use (default: BENCH_DATABASE_URL, else an embedded one in .data/bench-pg)',
   )
   .parse();
 const options = program.opts<{
+  skipBookings?: boolean;
   accounts: string;
   entries: string;
   seed: string;
@@ -300,10 +302,11 @@ async function main(): Promise<void> {
       `server on 127.0.0.1:${server.port} (pid ${server.child.pid}); ${bench.keyAccountIds.length} key accounts; ${durationSeconds} s × ${runs} runs per cell`,
     );
     const booking: Record<string, { service: Stats; reference: Stats; ratio: number }> = {};
-    for (const [label, pick] of [
+    const cells = [
       ['spread', spread],
       ['hot', hot],
-    ] as const) {
+    ] as const;
+    for (const [label, pick] of options.skipBookings ? [] : cells) {
       for (const c of concurrencies) {
         const service: number[] = [];
         const reference: number[] = [];
@@ -319,8 +322,9 @@ async function main(): Promise<void> {
         );
       }
     }
-    const rssMb = peakRssMb(server.child.pid!);
-    log(`server peak RSS during the booking load: ${fmt(rssMb)} MB`);
+    // Without a booking load there is no load peak to report.
+    const rssMb = options.skipBookings ? Number.NaN : peakRssMb(server.child.pid!);
+    if (!options.skipBookings) log(`server peak RSS during the booking load: ${fmt(rssMb)} MB`);
 
     const year = currentYear - 1;
     const period = fiscalYearRange(calendar, year);

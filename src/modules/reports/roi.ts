@@ -79,15 +79,18 @@ function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
     sql: `with params as (
        select ?::timestamptz as t_from, ?::timestamptz as t_to, ?::date as d_first, ?::date as d_last, ?::int as fy,
               date_trunc('month', ?::date)::date as m_first, (date_trunc('month', ?::date) + interval '1 month')::date as m_end
+     ), active as (
+       -- Accounts with any ledger activity in the period, found once (not probed per account).
+       select rb.account_id from ledger_rollup_budgets rb, params p where rb.month >= p.m_first and rb.month < p.m_end
+       union
+       select e.account_id from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p
+        where e.created_at >= p.t_from and e.created_at < p.t_to
      ), accounts as (
        select c.id, c.name, c.tier, c.csm_person_id from customers c
         where (?::text is null or c.tier::text = any(string_to_array(?::text, ',')))
           and (?::uuid is null or c.csm_person_id = ?::uuid)
           and (?::text is null or c.id::text = any(string_to_array(?::text, ',')))
-          and (c.tier in ('A', 'C')
-               or exists (select 1 from ledger_rollup_budgets rb, params p where rb.account_id = c.id and rb.month >= p.m_first and rb.month < p.m_end)
-               or exists (select 1 from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p
-                           where e.account_id = c.id and e.created_at >= p.t_from and e.created_at < p.t_to))
+          and (c.tier in ('A', 'C') or c.id in (select account_id from active))
      ), spend as (
        -- Rolled-up months plus the entries still queued (reports stay exact while the job catches up).
        select u.account_id, coalesce(sum(u.spent_in), 0) as spent, coalesce(sum(u.entries_in), 0) as spend_entries,
