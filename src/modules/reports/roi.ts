@@ -79,45 +79,36 @@ function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
     sql: `with params as (
        select ?::timestamptz as t_from, ?::timestamptz as t_to, ?::date as d_first, ?::date as d_last, ?::int as fy,
               date_trunc('month', ?::date)::date as m_first, (date_trunc('month', ?::date) + interval '1 month')::date as m_end
-     ), active as (
-       -- Accounts with any ledger activity in the period, found once (not probed per account).
-       select rb.account_id from ledger_rollup_budgets rb, params p where rb.month >= p.m_first and rb.month < p.m_end
-       union
-       select e.account_id from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p
-        where e.created_at >= p.t_from and e.created_at < p.t_to
+     ), flow as (
+       -- One pass over rolled-up months plus still-queued entries (reports stay exact while the
+       -- job catches up): spend, reservation, activity and fiscal-year budget progress per account.
+       select u.account_id, u.budget_id, u.in_period, u.allocated, u.reserved, u.spent, u.spend_entries
+         from (
+           select rb.account_id, rb.budget_id, rb.month >= p.m_first as in_period, rb.allocated, rb.reserved, rb.spent, rb.spend_entries
+             from ledger_rollup_budgets rb, params p
+            where rb.month < p.m_end
+           union all
+           select e.account_id, e.budget_id, e.created_at >= p.t_from, e.allocated_delta, e.reserved_delta, e.spent_delta,
+                  case when e.spent_delta <> 0 then 1 else 0 end
+             from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p
+            where e.created_at < p.t_to
+         ) u
+     ), per_account as (
+       select f.account_id,
+              coalesce(sum(f.spent) filter (where f.in_period), 0) as spent,
+              coalesce(sum(f.spend_entries) filter (where f.in_period), 0) as spend_entries,
+              coalesce(sum(f.reserved), 0) as reserved_at_end,
+              sum(f.allocated) filter (where b.fiscal_year = p.fy) as budget_allocated,
+              sum(f.spent) filter (where b.fiscal_year = p.fy) as budget_spent,
+              bool_or(f.in_period) as active
+         from flow f join budgets b on b.id = f.budget_id, params p
+        group by f.account_id
      ), accounts as (
        select c.id, c.name, c.tier, c.csm_person_id from customers c
         where (?::text is null or c.tier::text = any(string_to_array(?::text, ',')))
           and (?::uuid is null or c.csm_person_id = ?::uuid)
           and (?::text is null or c.id::text = any(string_to_array(?::text, ',')))
-          and (c.tier in ('A', 'C') or c.id in (select account_id from active))
-     ), spend as (
-       -- Rolled-up months plus the entries still queued (reports stay exact while the job catches up).
-       select u.account_id, coalesce(sum(u.spent_in), 0) as spent, coalesce(sum(u.entries_in), 0) as spend_entries,
-              coalesce(sum(u.reserved_to_end), 0) as reserved_at_end
-         from (
-           select rb.account_id, case when rb.month >= p.m_first then rb.spent else 0 end as spent_in,
-                  case when rb.month >= p.m_first then rb.spend_entries else 0 end as entries_in, rb.reserved as reserved_to_end
-             from ledger_rollup_budgets rb, params p
-            where rb.month < p.m_end and rb.account_id in (select id from accounts)
-           union all
-           select e.account_id, case when e.created_at >= p.t_from then e.spent_delta else 0 end,
-                  case when e.created_at >= p.t_from and e.spent_delta <> 0 then 1 else 0 end, e.reserved_delta
-             from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p
-            where e.created_at < p.t_to and e.account_id in (select id from accounts)
-         ) u
-        group by u.account_id
-     ), budget as (
-       select b.account_id, sum(u.allocated) as allocated, sum(u.spent) as spent
-         from budgets b
-         join (
-           select rb.budget_id, rb.allocated, rb.spent from ledger_rollup_budgets rb, params p where rb.month < p.m_end
-           union all
-           select e.budget_id, e.allocated_delta, e.spent_delta
-             from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p where e.created_at < p.t_to
-         ) u on u.budget_id = b.id, params p
-        where b.fiscal_year = p.fy and b.account_id in (select id from accounts)
-        group by b.account_id
+          and (c.tier in ('A', 'C') or c.id in (select account_id from per_account where active))
      ), dated as (
        select r.*, row_number() over (partition by r.account_id order by r.assessed_on, r.created_at) as first_rank,
               row_number() over (partition by r.account_id order by r.assessed_on desc, r.created_at desc) as last_rank,
@@ -142,17 +133,16 @@ function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
         group by o.account_id
      ), joined as (
        select a.id, a.name, a.tier, a.csm_person_id,
-              coalesce(s.spent, 0) as spent, coalesce(s.spend_entries, 0) as spend_entries, coalesce(s.reserved_at_end, 0) as reserved_at_end,
-              bu.allocated as budget_allocated, bu.spent as budget_spent,
-              round(bu.spent / nullif(bu.allocated, 0), 4) as utilisation,
+              coalesce(pa.spent, 0) as spent, coalesce(pa.spend_entries, 0) as spend_entries, coalesce(pa.reserved_at_end, 0) as reserved_at_end,
+              pa.budget_allocated, pa.budget_spent,
+              round(pa.budget_spent / nullif(pa.budget_allocated, 0), 4) as utilisation,
               coalesce(x.n, 0) as assessments, x.first_on, x.last_on,
               case when x.n >= 2 then x.d_closeness end as d_closeness,
               case when x.n >= 2 then x.d_solution end as d_solution,
               case when x.n >= 2 then x.d_price end as d_price,
               coalesce(o.hatched, 0) as hatched, coalesce(o.registered, 0) as registered, coalesce(o.won, 0) as won, coalesce(o.pipeline, 0) as pipeline
          from accounts a
-         left join spend s on s.account_id = a.id
-         left join budget bu on bu.account_id = a.id
+         left join per_account pa on pa.account_id = a.id
          left join assessed x on x.account_id = a.id
          left join opps o on o.account_id = a.id
      )`,
