@@ -15,3 +15,8 @@ export function requireId(value: string, field: string): string {
     );
   return value.toLowerCase();
 }
+
+/** A GraphQL ID argument as text, keeping null (clear the field) apart from undefined (leave it). */
+export function optionalId(value: string | number | null | undefined): string | null | undefined {
+  return value === null || value === undefined ? value : String(value);
+}

@@ -17,6 +17,7 @@ import {
 import { createOpportunity, recordAssessment, setOpportunityStage } from '../../src/modules/outcomes/service';
 import { fiscalYearRange } from '../../src/shared/fiscal';
 import { Decimal } from '../../src/shared/money';
+import { DIMENSIONS } from '../../src/modules/reports/allocation';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -203,19 +204,7 @@ describe('cost allocation', () => {
         [`{${[ids.x, ids.y, ids.z].join(',')}}`],
       )
     ).rows[0] as { a: string; r: string; s: string; n: string };
-    const dimensions = [
-      'ACCOUNT',
-      'TIER',
-      'CSM',
-      'TEAM',
-      'DEPARTMENT',
-      'SERVICE',
-      'EFFECT',
-      'ENTRY_KIND',
-      'MONTH',
-      'QUARTER',
-      'FISCAL_YEAR',
-    ];
+    const dimensions = [...DIMENSIONS];
     const combinations = [
       [],
       ...dimensions.map((d) => [d]),

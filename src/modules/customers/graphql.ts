@@ -1,6 +1,7 @@
 // GraphQL for customers: the Customer type (related objects through dataloaders), lists,
 // tier history and suggestions, and the mutations that change accounts, tiers and policy.
 import { builder } from '../../graphql/builder';
+import { optionalId } from '../../shared/ids';
 import { COMMON_MUTATION_ERRORS, ErrorInterface } from '../../graphql/errors';
 import { isStringPairKey, keysetConnection } from '../../shared/pagination';
 import { PersonRef, TeamRef } from '../teams/graphql';
@@ -423,9 +424,6 @@ const UpdateChannelPartnerInput = builder.inputType('UpdateChannelPartnerInput',
   }),
 });
 
-const idOrNull = (value: string | number | null | undefined) =>
-  value === null || value === undefined ? value : String(value);
-
 builder.mutationFields((t) => ({
   createCustomer: t.field({
     type: CustomerRef,
@@ -436,8 +434,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       service.createCustomer(context, {
         ...input,
-        salesRepPersonId: idOrNull(input.salesRepPersonId),
-        channelPartnerId: idOrNull(input.channelPartnerId),
+        salesRepPersonId: optionalId(input.salesRepPersonId),
+        channelPartnerId: optionalId(input.channelPartnerId),
       }),
   }),
   updateCustomer: t.field({
@@ -450,8 +448,8 @@ builder.mutationFields((t) => ({
       service.updateCustomer(context, {
         ...input,
         accountId: String(input.accountId),
-        salesRepPersonId: idOrNull(input.salesRepPersonId),
-        channelPartnerId: idOrNull(input.channelPartnerId),
+        salesRepPersonId: optionalId(input.salesRepPersonId),
+        channelPartnerId: optionalId(input.channelPartnerId),
       }),
   }),
   changeTier: t.field({
@@ -464,7 +462,7 @@ builder.mutationFields((t) => ({
       service.changeTier(context, {
         ...input,
         accountId: String(input.accountId),
-        channelPartnerId: idOrNull(input.channelPartnerId),
+        channelPartnerId: optionalId(input.channelPartnerId),
       }),
   }),
   setCustomerFinancials: t.field({

@@ -1,6 +1,7 @@
 // GraphQL for coverage and routing: delivery projects, SLA policies, route(accountId, need) and
 // the coverage-gap report, plus the ADMIN mutations that assign coverage.
 import { builder } from '../../graphql/builder';
+import { optionalId } from '../../shared/ids';
 import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { PersonRef, TeamRef } from '../teams/graphql';
@@ -275,9 +276,6 @@ const SetSlaInput = builder.inputType('SetSlaPolicyInput', {
   }),
 });
 
-const idOrNull = (value: string | number | null | undefined) =>
-  value === null || value === undefined ? value : String(value);
-
 builder.mutationFields((t) => ({
   assignCoverage: t.field({
     type: CustomerRef,
@@ -288,9 +286,9 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       service.assignCoverage(context, {
         accountId: String(input.accountId),
-        csmPersonId: idOrNull(input.csmPersonId),
-        supportTeamId: idOrNull(input.supportTeamId),
-        expertTeamId: idOrNull(input.expertTeamId),
+        csmPersonId: optionalId(input.csmPersonId),
+        supportTeamId: optionalId(input.supportTeamId),
+        expertTeamId: optionalId(input.expertTeamId),
       }),
   }),
   createDeliveryProject: t.field({
@@ -303,8 +301,8 @@ builder.mutationFields((t) => ({
       service.createDeliveryProject(context, {
         ...input,
         accountId: String(input.accountId),
-        deliveryTeamId: idOrNull(input.deliveryTeamId),
-        contactPersonId: idOrNull(input.contactPersonId),
+        deliveryTeamId: optionalId(input.deliveryTeamId),
+        contactPersonId: optionalId(input.contactPersonId),
       }),
   }),
   updateDeliveryProject: t.field({
@@ -317,8 +315,8 @@ builder.mutationFields((t) => ({
       service.updateDeliveryProject(context, {
         ...input,
         projectId: String(input.projectId),
-        deliveryTeamId: idOrNull(input.deliveryTeamId),
-        contactPersonId: idOrNull(input.contactPersonId),
+        deliveryTeamId: optionalId(input.deliveryTeamId),
+        contactPersonId: optionalId(input.contactPersonId),
       }),
   }),
   setSlaPolicy: t.field({
