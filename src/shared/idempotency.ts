@@ -93,9 +93,15 @@ export async function idempotent<T>(
     return { value: await result.load(stored.result_id as string), replayed: true };
   }
   const value = await work();
-  await trx('idempotency_keys')
-    .where({ key })
-    .update({ result_type: result.type, result_id: result.idOf(value) });
+  if (result.preassignedId) {
+    // Stored with the key already; the work must have used it.
+    if (result.idOf(value) !== result.preassignedId)
+      throw new Error(`${result.type} was not created under its preassigned id`);
+  } else {
+    await trx('idempotency_keys')
+      .where({ key })
+      .update({ result_type: result.type, result_id: result.idOf(value) });
+  }
   return { value, replayed: false };
 }
 

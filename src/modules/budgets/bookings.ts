@@ -60,6 +60,7 @@ async function checkPeople(trx: Transaction, ids: readonly string[]): Promise<st
   const unique = [...new Set(ids.map((id, index) => requireId(id, `input.personIds.${index}`)))];
   if (unique.length > BOOKING_PEOPLE_MAX)
     throw new ValidationError('input.personIds', `at most ${BOOKING_PEOPLE_MAX} people per booking`);
+  if (unique.length === 0) return unique;
   const people = await findPeopleByIds(trx, unique);
   for (const [index, id] of unique.entries()) {
     const person = people.find((p) => p.id === id);
