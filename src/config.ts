@@ -41,6 +41,12 @@ const schema = z.object({
   RESERVATION_LAPSE_DAYS: integerString(1, 365).default(14),
   EXPIRY_SWEEP_INTERVAL_MS: integerString(0, 86_400_000).default(60_000),
   ROLLUP_INTERVAL_MS: integerString(0, 3_600_000).default(2_000),
+  GRAPHQL_MAX_DEPTH: integerString(1, 100).default(12),
+  GRAPHQL_MAX_ALIASES: integerString(0, 1000).default(20),
+  GRAPHQL_MAX_DIRECTIVES: integerString(0, 1000).default(20),
+  GRAPHQL_MAX_TOKENS: integerString(100, 100_000).default(5_000),
+  GRAPHQL_MAX_COST: integerString(100, 10_000_000).default(50_000),
+  INTROSPECTION: booleanString.optional(),
 });
 
 export type Config = {
@@ -64,6 +70,16 @@ export type Config = {
   expirySweepIntervalMs: number;
   /** How often the server rolls queued ledger entries into the report rollups; 0 turns it off. */
   rollupIntervalMs: number;
+  /** Limits every GraphQL operation must keep; refusals name the limit. */
+  graphqlLimits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+    maxCost: number;
+  };
+  /** Schema introspection (on outside production unless INTROSPECTION says otherwise). */
+  introspection: boolean;
 };
 
 export class ConfigError extends Error {
@@ -117,5 +133,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reservationLapseDays: v.RESERVATION_LAPSE_DAYS,
     expirySweepIntervalMs: v.EXPIRY_SWEEP_INTERVAL_MS,
     rollupIntervalMs: v.ROLLUP_INTERVAL_MS,
+    graphqlLimits: {
+      maxDepth: v.GRAPHQL_MAX_DEPTH,
+      maxAliases: v.GRAPHQL_MAX_ALIASES,
+      maxDirectives: v.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: v.GRAPHQL_MAX_TOKENS,
+      maxCost: v.GRAPHQL_MAX_COST,
+    },
+    introspection: v.INTROSPECTION ?? !production,
   };
 }

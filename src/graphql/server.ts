@@ -4,6 +4,8 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { schema } from './schema';
+import { limitPlugins } from './limits';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { RequestContext, Services } from './context';
 import { authenticate } from '../modules/users/service';
 import { bearerToken } from '../modules/users/tokens';
@@ -50,7 +52,13 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
       : false,
     landingPage: false,
     logging: false,
-    plugins: [useRequireAuthentication()],
+    plugins: [
+      // Requests a browser sends without a preflight (GET, forms, text/plain) must carry this header,
+      // so no page on another site can run an operation with a user's credentials.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...limitPlugins(services.config),
+      useRequireAuthentication(),
+    ],
     context: async ({ req, request }) => {
       const requestId = String(req.id ?? crypto.randomUUID());
       let token: string | null;
