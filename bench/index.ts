@@ -151,6 +151,8 @@ async function startServer(url: string): Promise<{ child: ChildProcess; port: nu
       LOG_LEVEL: 'warn',
       TOKEN_HASH_KEY: config.tokenHashKey,
       EXPIRY_SWEEP_INTERVAL_MS: '0',
+      // The load generator is one token sending thousands of requests a minute: no rate limit here.
+      RATE_LIMIT_PER_MINUTE: '0',
       DB_POOL_MAX: '20',
       NODE_ENV: 'production',
       GRAPHIQL: 'false',

@@ -47,6 +47,7 @@ const schema = z.object({
   GRAPHQL_MAX_TOKENS: integerString(100, 100_000).default(5_000),
   GRAPHQL_MAX_COST: integerString(100, 10_000_000).default(50_000),
   INTROSPECTION: booleanString.optional(),
+  RATE_LIMIT_PER_MINUTE: integerString(0, 1_000_000).default(1_200),
 });
 
 export type Config = {
@@ -80,6 +81,8 @@ export type Config = {
   };
   /** Schema introspection (on outside production unless INTROSPECTION says otherwise). */
   introspection: boolean;
+  /** GraphQL requests per minute per API token and instance; 0 turns the limit off. */
+  rateLimitPerMinute: number;
 };
 
 export class ConfigError extends Error {
@@ -141,5 +144,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: v.GRAPHQL_MAX_COST,
     },
     introspection: v.INTROSPECTION ?? !production,
+    rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -8,7 +8,8 @@ import { limitPlugins } from './limits';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { RequestContext, Services } from './context';
 import { authenticate } from '../modules/users/service';
-import { bearerToken } from '../modules/users/tokens';
+import { bearerToken, hashToken } from '../modules/users/tokens';
+import { RateLimiter } from './rate-limit';
 import { AuthenticationError, DomainError } from '../shared/errors';
 
 type ServerContext = { req: IncomingMessage & { id?: unknown } };
@@ -44,6 +45,7 @@ function useRequireAuthentication(): Plugin<RequestContext> {
 }
 
 export function createGraphQLServer(services: Services): YogaServerInstance<ServerContext, RequestContext> {
+  const limiter = new RateLimiter(services.config.rateLimitPerMinute);
   return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -66,6 +68,20 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
         token = bearerToken(request.headers.get('authorization'));
       } catch (error) {
         throw unauthenticated((error as Error).message);
+      }
+      if (token !== null) {
+        const decision = limiter.take(hashToken(services.config.tokenHashKey, token));
+        if (!decision.allowed) {
+          throw new GraphQLError(
+            `Rate limit of ${services.config.rateLimitPerMinute} requests per minute for this token exceeded; retry in ${decision.retryAfterSeconds} s`,
+            {
+              extensions: {
+                code: 'RATE_LIMITED',
+                http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+              },
+            },
+          );
+        }
       }
       const actor =
         token === null ? null : await authenticate(services.db, services.config.tokenHashKey, token);

@@ -82,3 +82,59 @@ test('production: introspection and GraphiQL are off unless configured on', asyn
     await opened.close();
   }
 });
+
+test('a token over its rate limit gets 429 with Retry-After; another token is unaffected', async () => {
+  const limited = await startTestServer(database.db, { RATE_LIMIT_PER_MINUTE: '3' });
+  try {
+    for (let i = 0; i < 3; i += 1)
+      expect((await limited.graphql(users.csm.token, '{ me { name } }')).status).toBe(200);
+    const response = await fetch(`${limited.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${users.csm.token}` },
+      body: JSON.stringify({ query: '{ me { name } }' }),
+    });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toMatchObject({
+      extensions: { code: 'RATE_LIMITED' },
+      message: expect.stringContaining('Rate limit of 3 requests per minute'),
+    });
+    expect((await limited.graphql(users.finance.token, '{ me { name } }')).status).toBe(200);
+  } finally {
+    await limited.close();
+  }
+});
+
+test('logs never contain the bearer token', async () => {
+  const { default: pino } = await import('pino');
+  const http = await import('node:http');
+  const { createApp } = await import('../../src/app');
+  const { REDACTED_PATHS } = await import('../../src/logger');
+  const { testConfig } = await import('../support/server');
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    { write: (line: string) => lines.push(line) },
+  );
+  const config = testConfig();
+  const app = http.createServer(
+    createApp({ db: database.db, config, logger, fiscalCalendar: config.fiscal }),
+  );
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (app.address() as { port: number }).port;
+    await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${users.admin.token}` },
+      body: JSON.stringify({ query: '{ me { name } }' }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const all = lines.join('\n');
+    expect(all).toContain('"authorization":"[redacted]"');
+    expect(all).not.toContain(users.admin.token);
+  } finally {
+    app.closeAllConnections();
+    await new Promise((resolve) => app.close(resolve));
+  }
+});
