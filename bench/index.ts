@@ -171,7 +171,12 @@ async function startServer(url: string): Promise<{ child: ChildProcess; port: nu
 }
 
 const BOOK = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename } }`;
-const plannedDate = () => DateTime.now().setZone(calendar.timeZone).plus({ days: 7 }).toISODate()!;
+/** A week ahead, kept inside the current fiscal year (whose budgets the bookings draw on). */
+const plannedDate = () => {
+  const lastDay = fiscalYearRange(calendar, currentYear).lastDay;
+  const day = DateTime.now().setZone(calendar.timeZone).plus({ days: 7 }).toISODate()!;
+  return day > lastDay ? lastDay : day;
+};
 
 /** Bookings per second through GraphQL over HTTP at a concurrency, on spread accounts or one hot one. */
 async function serviceLoad(

@@ -6,7 +6,7 @@ import type { Database } from '../../src/db/knex';
 import type { UseCaseContext } from '../../src/graphql/context';
 import type { Actor } from '../../src/shared/auth';
 import { Decimal } from '../../src/shared/money';
-import { fiscalYearOf } from '../../src/shared/fiscal';
+import { fiscalYearOf, fiscalYearRange } from '../../src/shared/fiscal';
 import { createExpertService } from '../../src/modules/catalog/service';
 import { createBudget } from '../../src/modules/budgets/service';
 import type { UserWithToken } from './factories';
@@ -15,8 +15,15 @@ import type { Org } from './org';
 
 export const config = testConfig();
 export const fiscalYearNow = () => fiscalYearOf(config.fiscal, DateTime.now());
-export const inDays = (days: number) =>
-  DateTime.now().setZone(config.fiscal.timeZone).plus({ days }).toISODate()!;
+/**
+ * A day `days` from today, kept inside the current fiscal year so bookings always find this
+ * year's budget (near the year's end, "next week" would otherwise fall into the next year).
+ */
+export const inDays = (days: number) => {
+  const range = fiscalYearRange(config.fiscal, fiscalYearNow());
+  const day = DateTime.now().setZone(config.fiscal.timeZone).plus({ days }).toISODate()!;
+  return day < range.firstDay ? range.firstDay : day > range.lastDay ? range.lastDay : day;
+};
 export const key = () => crypto.randomUUID();
 
 export function actorOf(user: UserWithToken, personId: string | null = null): Actor {
