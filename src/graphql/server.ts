@@ -69,8 +69,9 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
       } catch (error) {
         throw unauthenticated((error as Error).message);
       }
-      if (token !== null) {
-        const decision = limiter.take(hashToken(services.config.tokenHashKey, token));
+      const tokenHash = token === null ? null : hashToken(services.config.tokenHashKey, token);
+      if (tokenHash !== null) {
+        const decision = limiter.take(tokenHash);
         if (!decision.allowed) {
           throw new GraphQLError(
             `Rate limit of ${services.config.rateLimitPerMinute} requests per minute for this token exceeded; retry in ${decision.retryAfterSeconds} s`,
@@ -83,8 +84,7 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
           );
         }
       }
-      const actor =
-        token === null ? null : await authenticate(services.db, services.config.tokenHashKey, token);
+      const actor = tokenHash === null ? null : await authenticate(services.db, tokenHash);
       if (token !== null && actor === null) throw unauthenticated('The API token is unknown or revoked');
       return { ...services, requestId, actor };
     },

@@ -6,7 +6,7 @@ import type { Request, Response, Router } from 'express';
 import express from 'express';
 import type { Services } from '../../graphql/context';
 import { authenticate } from '../users/service';
-import { bearerToken } from '../users/tokens';
+import { bearerToken, hashToken } from '../users/tokens';
 import { DomainError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
 import { DIMENSIONS, type Dimension } from './allocation';
@@ -76,7 +76,9 @@ export function exportRouter(services: Services): Router {
         res.status(401).json({ error: (error as Error).message });
         return;
       }
-      const actor = token ? await authenticate(services.db, services.config.tokenHashKey, token) : null;
+      const actor = token
+        ? await authenticate(services.db, hashToken(services.config.tokenHashKey, token))
+        : null;
       if (!actor) {
         res.status(401).json({ error: 'Authentication required: send Authorization: Bearer <API token>' });
         return;

@@ -87,9 +87,11 @@ export async function revokeApiToken(context: UseCaseContext, tokenId: string): 
   });
 }
 
-/** The actor behind a bearer token, or null when the token is unknown, revoked or its user inactive. */
-export async function authenticate(db: Database, tokenHashKey: string, token: string): Promise<Actor | null> {
-  const hash = hashToken(tokenHashKey, token);
+/**
+ * The actor behind a bearer token's hash (hashToken), or null when the token is unknown, revoked
+ * or its user inactive. Callers hash once and reuse the hash (the rate limiter keys on it too).
+ */
+export async function authenticate(db: Database, hash: string): Promise<Actor | null> {
   const found = await repository.findActiveUserByTokenHash(db, hash);
   if (!found || !hashesEqual(found.storedHash, hash)) return null;
   return { userId: found.user.id, name: found.user.name, roles: found.user.roles, personId: found.personId };
