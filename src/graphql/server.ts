@@ -10,7 +10,7 @@ import type { RequestContext, Services } from './context';
 import { authenticate } from '../modules/users/service';
 import { bearerToken, hashToken } from '../modules/users/tokens';
 import { RateLimiter } from './rate-limit';
-import { AuthenticationError, DomainError } from '../shared/errors';
+import { DomainError } from '../shared/errors';
 
 type ServerContext = { req: IncomingMessage & { id?: unknown } };
 
@@ -93,7 +93,6 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
         const original = error instanceof GraphQLError ? error.originalError : error;
         // GraphQL errors (validation, auth, bad input) are meant for the client as they are.
         if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
-        if (original instanceof AuthenticationError) return unauthenticated(original.message);
         // Domain refusals in queries (mutations return them as union members) keep their code and field.
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, {

@@ -89,11 +89,3 @@ export class BudgetExceededError extends DomainError {
     );
   }
 }
-
-/** Raised before any resolver runs when the bearer token is missing or wrong. */
-export class AuthenticationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}

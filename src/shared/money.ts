@@ -49,10 +49,6 @@ export function parseDecimalText(text: string, scaleMax: number = DECIMAL_SCALE_
   return { ok: true, value: new Decimal(text) };
 }
 
-export function decimalPlaces(value: Decimal): number {
-  return value.decimalPlaces();
-}
-
 /** Rounds to the cent with the one rounding mode finance agreed on. */
 export function roundMoney(value: Decimal): Decimal {
   return value.toDecimalPlaces(MONEY_SCALE, MONEY_ROUNDING);
@@ -77,12 +73,6 @@ export function fromDatabase(value: string | number | null | undefined): Decimal
 /** The text written to a NUMERIC column. */
 export function toDatabase(value: Decimal): string {
   return value.toFixed();
-}
-
-export function sumDecimals(values: Iterable<Decimal>): Decimal {
-  let total = new Decimal(0);
-  for (const value of values) total = total.plus(value);
-  return total;
 }
 
 /**

@@ -115,8 +115,3 @@ export async function findActiveUserByTokenHash(
   const extra = row as { token_hash: string; person_id: string | null };
   return { user: toUser(row as UserRow), storedHash: extra.token_hash, personId: extra.person_id };
 }
-
-export async function countUsers(db: Queryable): Promise<number> {
-  const [row] = await db('users').count<{ count: string }[]>('* as count');
-  return Number(row?.count ?? 0);
-}
