@@ -11,6 +11,7 @@ import { authenticate } from '../modules/users/service';
 import { bearerToken, hashToken } from '../modules/users/tokens';
 import { RateLimiter } from './rate-limit';
 import { DomainError } from '../shared/errors';
+import { isRetryableDatabaseError, RETRYABLE_MESSAGE } from '../db/errors';
 
 type ServerContext = { req: IncomingMessage & { id?: unknown } };
 
@@ -101,6 +102,14 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
           });
         }
         const path = error instanceof GraphQLError ? error.path : undefined;
+        // Lost connections, a restarting database, an empty pool: the client may retry safely.
+        if (isRetryableDatabaseError(original)) {
+          services.logger.warn({ err: original, path }, 'database unavailable during GraphQL request');
+          return new GraphQLError(RETRYABLE_MESSAGE, {
+            path,
+            extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503 } },
+          });
+        }
         services.logger.error({ err: original, path }, 'unexpected error in GraphQL request');
         return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },

@@ -1,12 +1,10 @@
 // Races real transactions: 200 concurrent bookings on one budget never overspend, with one
 // server process and with two sharing the database; replays race too; a failure in the middle
 // of a booking leaves nothing behind.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
-import { TEST_TOKEN_HASH_KEY } from '../support/server';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
 import {
   actorOf,
   contextFor,
@@ -116,48 +114,19 @@ test('a failure in the middle of a booking leaves neither a booking nor a ledger
 });
 
 describe('two server processes sharing the database', () => {
-  const root = path.resolve(__dirname, '../..');
-  const servers: { child: ChildProcess; port: number }[] = [];
-
-  async function startServer(): Promise<{ child: ChildProcess; port: number }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: database.url,
-        TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DEMO_SEED: 'false',
-        LOG_LEVEL: 'warn',
-        DB_POOL_MAX: '8',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 30_000;
-    while (!/localhost:(\d+)/.test(output)) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`server did not start: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return { child, port: Number(/localhost:(\d+)/.exec(output)![1]) };
-  }
-
+  const servers: ServerProcess[] = [];
+  const startServer = async () => {
+    const server = await startServerProcess({ databaseUrl: database.url });
+    servers.push(server);
+    return server;
+  };
   afterAll(async () => {
-    for (const { child } of servers) child.kill('SIGTERM');
-    await Promise.all(
-      servers.map(
-        ({ child }) =>
-          new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))),
-      ),
-    );
+    await Promise.all(servers.map((server) => server.stop()));
   });
 
   test('200 bookings split across both never overspend, and replays across them book once', async () => {
-    servers.push(await startServer(), await startServer());
+    await startServer();
+    await startServer();
     const { account, budget } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
       amount: '5000.00',
     });

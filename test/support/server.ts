@@ -36,7 +36,7 @@ export type TestServer = {
 
 export async function startTestServer(db: Database, overrides: NodeJS.ProcessEnv = {}): Promise<TestServer> {
   const config = testConfig(overrides);
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }); // TEST_LOG_LEVEL=debug to see a test server's logs
   const server = http.createServer(createApp({ db, config, logger, fiscalCalendar: config.fiscal }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

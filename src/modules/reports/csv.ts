@@ -3,6 +3,7 @@
 // never sits in memory whole. Text cells that a spreadsheet would run as a formula are prefixed.
 import { once } from 'node:events';
 import type { Request, Response, Router } from 'express';
+import { isRetryableDatabaseError, RETRYABLE_MESSAGE } from '../../db/errors';
 import express from 'express';
 import type { Services } from '../../graphql/context';
 import { authenticate } from '../users/service';
@@ -76,15 +77,15 @@ export function exportRouter(services: Services): Router {
         res.status(401).json({ error: (error as Error).message });
         return;
       }
-      const actor = token
-        ? await authenticate(services.db, hashToken(services.config.tokenHashKey, token))
-        : null;
-      if (!actor) {
-        res.status(401).json({ error: 'Authentication required: send Authorization: Bearer <API token>' });
-        return;
-      }
-      const context = { ...services, actor, requestId: String((req as { id?: unknown }).id ?? '') };
       try {
+        const actor = token
+          ? await authenticate(services.db, hashToken(services.config.tokenHashKey, token))
+          : null;
+        if (!actor) {
+          res.status(401).json({ error: 'Authentication required: send Authorization: Bearer <API token>' });
+          return;
+        }
+        const context = { ...services, actor, requestId: String((req as { id?: unknown }).id ?? '') };
         await run(req, res, context);
       } catch (error) {
         if (res.headersSent) {
@@ -96,7 +97,10 @@ export function exportRouter(services: Services): Router {
           res
             .status(error.code === 'FORBIDDEN' ? 403 : 400)
             .json({ error: error.message, code: error.code, field: error.field });
-        else {
+        else if (isRetryableDatabaseError(error)) {
+          services.logger.warn({ err: error }, 'database unavailable during CSV export');
+          res.status(503).json({ error: RETRYABLE_MESSAGE, code: 'SERVICE_UNAVAILABLE', retryable: true });
+        } else {
           services.logger.error({ err: error }, 'CSV export failed');
           res.status(500).json({ error: 'Unexpected error.' });
         }

@@ -1,0 +1,111 @@
+// Fault 1: the service process is killed with SIGKILL in the middle of a booking load. After a
+// restart, every booking a client saw succeed exists exactly once, nothing is half-written,
+// every budget equals its ledger, and the requests cut off by the crash can be retried with
+// their idempotency keys and take effect at most once.
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { inDays } from '../support/money';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+import {
+  bookingFixture,
+  checkBookingInvariants,
+  postBooking,
+  random,
+  report,
+  scenarioSeed,
+  seededKey,
+  sleep,
+  withSeed,
+  type BookingInput,
+  type Outcome,
+} from './support/fault-kit';
+
+const SCENARIO = 'kill -9 during bookings';
+let database: TestDatabase;
+const servers: ServerProcess[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.stop('SIGKILL')));
+  await database.drop();
+});
+
+test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', async () => {
+  const seed = scenarioSeed();
+  await withSeed(SCENARIO, seed, async () => {
+    const rng = random(seed);
+    const { users, accounts, service } = await bookingFixture(database.db, {
+      accounts: 4,
+      amount: '1500.00',
+      price: '37.50',
+    });
+
+    const first = await startServerProcess({ databaseUrl: database.url });
+    servers.push(first);
+    const attempts: { input: BookingInput; outcome: Outcome }[] = [];
+    let killed = false;
+    let sent = 0;
+    const client = async () => {
+      while (!killed) {
+        const input = {
+          accountId: rng.pick(accounts).id,
+          serviceId: service.id,
+          plannedDate: inDays(rng.int(1, 20)),
+          idempotencyKey: seededKey(seed, sent++),
+        };
+        attempts.push({ input, outcome: await postBooking(first.baseUrl, users.csm.token, input) });
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, client));
+    // Kill once a seeded number of bookings has been confirmed, at a seeded moment after that.
+    const confirmedBeforeKill = rng.int(10, 60);
+    while (attempts.filter((a) => a.outcome.kind === 'BOOKED').length < confirmedBeforeKill) await sleep(5);
+    await sleep(rng.int(0, 50));
+    killed = true;
+    await first.stop('SIGKILL');
+    await load;
+
+    const unexpected = attempts.filter((a) => a.outcome.kind === 'OTHER' || a.outcome.kind === 'RETRYABLE');
+    expect(unexpected).toEqual([]);
+    const confirmed = attempts.filter((a) => a.outcome.kind === 'BOOKED');
+    const cutOff = attempts.filter((a) => a.outcome.kind === 'NETWORK');
+
+    // Nothing the crash could leave behind, before the restart touches anything.
+    const beforeRestart = await checkBookingInvariants(database.db);
+    const found = await database.db('bookings').whereIn(
+      'id',
+      confirmed.map((a) => (a.outcome as { bookingId: string }).bookingId),
+    );
+    expect(found).toHaveLength(confirmed.length);
+
+    const second = await startServerProcess({ databaseUrl: database.url });
+    servers.push(second);
+    // The requests the crash cut off: retried with the same key, each takes effect at most once.
+    const retried = [];
+    for (const attempt of cutOff)
+      retried.push(await postBooking(second.baseUrl, users.csm.token, attempt.input));
+    expect(retried.filter((o) => o.kind !== 'BOOKED' && o.kind !== 'REFUSED')).toEqual([]);
+    // A confirmed booking replayed gives back the same booking, not a second one.
+    for (const attempt of confirmed.slice(0, 5))
+      expect(await postBooking(second.baseUrl, users.csm.token, attempt.input)).toEqual(attempt.outcome);
+
+    const booked = new Set([
+      ...confirmed.map((a) => (a.outcome as { bookingId: string }).bookingId),
+      ...retried.flatMap((o) => (o.kind === 'BOOKED' ? [o.bookingId] : [])),
+    ]);
+    const after = await checkBookingInvariants(database.db);
+    expect(after.bookings).toBe(booked.size);
+    report(SCENARIO, {
+      seed,
+      'requests sent': attempts.length,
+      'bookings confirmed': confirmed.length,
+      'bookings found': found.length,
+      'cut off by the kill': cutOff.length,
+      'cut off that had committed':
+        retried.filter((o) => o.kind === 'BOOKED').length - (after.bookings - beforeRestart.bookings),
+      'bookings after retries': after.bookings,
+      'budgets checked': after.budgets,
+    });
+  });
+});
