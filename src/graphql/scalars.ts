@@ -49,16 +49,26 @@ builder.scalarType('Money', {
 });
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-function parseDate(value: unknown): string {
+/** Days the service accepts: the fiscal years it can hold (the database checks 2000–2200). */
+export const DATE_MIN = '2000-01-01';
+export const DATE_MAX = '2199-12-31';
+function formatDate(value: unknown): string {
   if (typeof value !== 'string' || !ISO_DATE.test(value) || !DateTime.fromISO(value).isValid) {
     throw new GraphQLError('Date must be a calendar day as YYYY-MM-DD, such as "2026-03-31"');
   }
   return value;
 }
+function parseDate(value: unknown): string {
+  const day = formatDate(value);
+  if (day < DATE_MIN || day > DATE_MAX)
+    throw new GraphQLError(`Date ${day} is out of range: days from ${DATE_MIN} to ${DATE_MAX} are accepted`);
+  return day;
+}
 
 builder.scalarType('Date', {
-  description: 'A calendar day, ISO 8601 (YYYY-MM-DD), read in the fiscal time zone where it matters.',
-  serialize: (value) => parseDate(value),
+  description:
+    'A calendar day, ISO 8601 (YYYY-MM-DD), read in the fiscal time zone where it matters. Days from 2000-01-01 to 2199-12-31.',
+  serialize: (value) => formatDate(value),
   parseValue: parseDate,
   parseLiteral: (node) => parseDate(stringLiteral(node, 'Date')),
 });
@@ -70,11 +80,17 @@ function parseDateTime(value: unknown): DateTime {
   }
   const parsed = DateTime.fromISO(value, { setZone: true });
   if (!parsed.isValid) throw new GraphQLError(`DateTime ${JSON.stringify(value)} is not a valid instant`);
+  const day = parsed.toUTC().toISODate()!;
+  if (day < DATE_MIN || day > DATE_MAX)
+    throw new GraphQLError(
+      `DateTime ${value} is out of range: instants from ${DATE_MIN} to ${DATE_MAX} are accepted`,
+    );
   return parsed;
 }
 
 builder.scalarType('DateTime', {
-  description: 'An instant, ISO 8601 with an explicit offset. Output is UTC ("2026-03-31T01:00:00.000Z").',
+  description:
+    'An instant, ISO 8601 with an explicit offset, from 2000 to 2199. Output is UTC ("2026-03-31T01:00:00.000Z").',
   serialize: (value) => {
     const instant = value instanceof Date ? DateTime.fromJSDate(value) : (value as DateTime);
     return instant.toUTC().toISO()!;

@@ -1,7 +1,7 @@
 // graphql-yoga on top of the Pothos schema: builds the request context (who is asking), refuses
 // anonymous operations with 401, and masks unexpected errors (logged with the request id).
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { schema } from './schema';
 import { limitPlugins } from './limits';
@@ -29,6 +29,61 @@ export function isIntrospectionOnly(document: DocumentNode, operationName?: stri
   return operation.selectionSet.selections.every(
     (selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'),
   );
+}
+
+/**
+ * graphql-js reports a variable that does not fit its type ("Variable "$input" got invalid value
+ * "abc" at "input.amount"; …") without a machine-readable code; give it BAD_USER_INPUT and the
+ * dotted path of the field, as the domain's ValidationError does.
+ */
+export function withInputErrorCode(error: GraphQLError): GraphQLError {
+  const variable = /^Variable "\$(\w+)"/.exec(error.message);
+  if (!variable) return error;
+  const at = /got invalid value .* at "([^"]+)"/.exec(error.message)?.[1] ?? variable[1]!;
+  const missing = /Field "(\w+)" of required type/.exec(error.message)?.[1];
+  const field = (missing ? `${at}.${missing}` : at).replace(/\[(\d+)\]/g, '.$1');
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field },
+  });
+}
+
+/** The first path in a variables object whose string holds a NUL character, if any. */
+export function pathOfNul(value: unknown, path: string[] = []): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : null;
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = pathOfNul(inner, [...path, key]);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL text cannot hold a NUL character; refuse it up front, naming the field, instead of
+ * letting the database fail the statement.
+ */
+function useRefuseNulCharacters(): Plugin<RequestContext> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      let field = pathOfNul(args.variableValues ?? {});
+      if (field === null)
+        visit(args.document, {
+          StringValue(node) {
+            if (field === null && node.value.includes('\u0000')) field = 'a string in the query';
+          },
+        });
+      if (field === null) return;
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError(`${field} contains a NUL character, which text cannot hold`, {
+            extensions: { code: 'BAD_USER_INPUT', field },
+          }),
+        ],
+      });
+    },
+  };
 }
 
 function useRequireAuthentication(): Plugin<RequestContext> {
@@ -61,6 +116,7 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...limitPlugins(services.config),
       useRequireAuthentication(),
+      useRefuseNulCharacters(),
     ],
     context: async ({ req, request }) => {
       const requestId = String(req.id ?? crypto.randomUUID());
@@ -92,8 +148,10 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
     maskedErrors: {
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        // GraphQL errors (validation, auth, bad input) are meant for the client as they are.
-        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+        // GraphQL errors (validation, auth, bad input) are meant for the client as they are; those
+        // graphql-js raises for variables that do not fit their type get a code and the field.
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError))
+          return error.extensions?.code ? error : withInputErrorCode(error);
         // Domain refusals in queries (mutations return them as union members) keep their code and field.
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, {
@@ -109,6 +167,17 @@ export function createGraphQLServer(services: Services): YogaServerInstance<Serv
             path,
             extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503 } },
           });
+        }
+        // Two requests racing for one unique name or key: the loser is told, not shown a 500.
+        if ((original as { code?: unknown } | undefined)?.code === '23505') {
+          services.logger.warn({ err: original, path }, 'unique violation in GraphQL request');
+          return new GraphQLError(
+            'The change conflicts with a record written at the same moment; reload and retry',
+            {
+              path,
+              extensions: { code: 'CONFLICT', retryable: true },
+            },
+          );
         }
         services.logger.error({ err: original, path }, 'unexpected error in GraphQL request');
         return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });

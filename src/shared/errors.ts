@@ -89,3 +89,12 @@ export class BudgetExceededError extends DomainError {
     );
   }
 }
+
+/** Refuses an update that names nothing to change (every value undefined), naming `input`. */
+export function requireSomeChange(changes: Record<string, unknown>, field = 'input'): void {
+  if (Object.values(changes).every((value) => value === undefined))
+    throw new ValidationError(
+      field,
+      `nothing to change: give at least one of ${Object.keys(changes).join(', ')}`,
+    );
+}

@@ -16,7 +16,13 @@ export function requireId(value: string, field: string): string {
   return value.toLowerCase();
 }
 
-/** A GraphQL ID argument as text, keeping null (clear the field) apart from undefined (leave it). */
-export function optionalId(value: string | number | null | undefined): string | null | undefined {
-  return value === null || value === undefined ? value : String(value);
+/**
+ * An optional GraphQL ID argument, checked like a required one when given (an empty string is a
+ * bad id, not "no id"), keeping null (clear the field) apart from undefined (leave it).
+ */
+export function optionalId(
+  value: string | number | null | undefined,
+  field: string,
+): string | null | undefined {
+  return value === null || value === undefined ? value : requireId(String(value), field);
 }

@@ -87,8 +87,12 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   if (input.plannedDate < earliest || input.plannedDate > latest) {
     throw new ValidationError('input.plannedDate', `plannedDate must be between ${earliest} and ${latest}`);
   }
+  // Checked whenever given, though kept only when an exception is requested.
+  const givenReason = input.exceptionReason
+    ? validateReasonText(input.exceptionReason, 'input.exceptionReason')
+    : null;
   const exceptionReason = input.requestException
-    ? validateReasonText(input.exceptionReason ?? '', 'input.exceptionReason')
+    ? (givenReason ?? validateReasonText('', 'input.exceptionReason'))
     : null;
   // The booking's id is chosen now, so the idempotency key is stored with it up front.
   const bookingId = crypto.randomUUID();
@@ -188,13 +192,18 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
 }
 
 /** Locks the booking and its budget (budget first, as every money path does) and checks the caller. */
-async function lockBooking(context: UseCaseContext, trx: Transaction, bookingId: string) {
-  const id = requireId(bookingId, 'input.bookingId');
+async function lockBooking(
+  context: UseCaseContext,
+  trx: Transaction,
+  bookingId: string,
+  field: 'input.bookingId' | 'input.id' = 'input.bookingId',
+) {
+  const id = requireId(bookingId, field);
   const unlocked = await repository.findBookingById(trx, id);
-  if (!unlocked) throw new NotFoundError('Booking', id, 'input.bookingId');
+  if (!unlocked) throw new NotFoundError('Booking', id, field);
   const budget = await repository.findBudgetById(trx, unlocked.budgetId, { forUpdate: true });
   const booking = (await repository.findBookingById(trx, id, { forUpdate: true }))!;
-  const customer = await loadReadableAccount(context, trx, booking.accountId, 'input.bookingId');
+  const customer = await loadReadableAccount(context, trx, booking.accountId, field);
   return { booking, budget: budget!, customer };
 }
 
@@ -291,7 +300,7 @@ export async function decideBookingException(
     { operation: 'decideBookingException', input },
     { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
     async (trx) => {
-      const { booking, budget } = await lockBooking(context, trx, input.bookingId);
+      const { booking, budget } = await lockBooking(context, trx, input.bookingId, 'input.id');
       const to = input.approve ? 'BOOKED' : 'REJECTED';
       assertTransition(booking.state, to);
       if (input.approve) {

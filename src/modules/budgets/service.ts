@@ -110,7 +110,7 @@ export async function createBudget(context: UseCaseContext, input: CreateBudgetI
   requireFinance(context, 'create budgets');
   const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
   if (input.amount && input.revenueTarget)
-    throw new ValidationError('input.amount', 'give a revenue target or an explicit amount, not both');
+    throw new ValidationError('input.revenueTarget', 'give a revenue target or an explicit amount, not both');
   if (!input.amount && !input.revenueTarget)
     throw new ValidationError(
       'input.revenueTarget',

@@ -95,14 +95,14 @@ export async function decideBudgetTransfer(
 ): Promise<Transfer> {
   if (!hasRole(context.actor, 'SALES_LEADER'))
     throw new ForbiddenActionError('only a SALES_LEADER may decide budget transfers');
-  const transferId = requireId(input.transferId, 'input.transferId');
+  const transferId = requireId(input.transferId, 'input.id');
   return idempotentTransaction(
     context,
     { operation: 'decideBudgetTransfer', input },
     { type: 'BudgetTransfer', idOf: (transfer) => transfer.id, load: loadTransfer(context) },
     async (trx) => {
       const unlocked = await repository.findTransferById(trx, transferId);
-      if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.transferId');
+      if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.id');
       const [firstId, secondId] = [unlocked.fromBudgetId, unlocked.toBudgetId].sort();
       const locked = new Map([
         [firstId!, (await repository.findBudgetById(trx, firstId!, { forUpdate: true }))!],
@@ -118,12 +118,7 @@ export async function decideBudgetTransfer(
       if (input.approve) {
         const from = locked.get(transfer.fromBudgetId)!;
         if (transfer.amount.greaterThan(from.totals.remaining)) {
-          throw new BudgetExceededError(
-            from.totals.remaining,
-            transfer.amount,
-            from.currency,
-            'input.transferId',
-          );
+          throw new BudgetExceededError(from.totals.remaining, transfer.amount, from.currency, 'input.id');
         }
         const actor = context.actor!.userId;
         await repository.postEntries(

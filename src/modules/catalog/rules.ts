@@ -44,7 +44,7 @@ export function validatePriceForKind(kind: ServiceKind, price: PriceInput, path:
       throw new ValidationError(`${path}.settlementPrice`, 'a free service needs a settlement price');
     if (price.listPrice || price.internalCost) {
       throw new ValidationError(
-        `${path}.listPrice`,
+        price.listPrice ? `${path}.listPrice` : `${path}.internalCost`,
         'a free service has a settlement price, not a list price or internal cost',
       );
     }

@@ -281,7 +281,7 @@ builder.queryFields((t) => ({
                   context.db,
                   {
                     tiers,
-                    csmPersonId: filter.csmPersonId ? String(filter.csmPersonId) : null,
+                    csmPersonId: optionalId(filter.csmPersonId, 'filter.csmPersonId') ?? null,
                     region: filter.region,
                     industry: filter.industry,
                     search: filter.search,
@@ -434,8 +434,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       service.createCustomer(context, {
         ...input,
-        salesRepPersonId: optionalId(input.salesRepPersonId),
-        channelPartnerId: optionalId(input.channelPartnerId),
+        salesRepPersonId: optionalId(input.salesRepPersonId, 'input.salesRepPersonId'),
+        channelPartnerId: optionalId(input.channelPartnerId, 'input.channelPartnerId'),
       }),
   }),
   updateCustomer: t.field({
@@ -448,8 +448,8 @@ builder.mutationFields((t) => ({
       service.updateCustomer(context, {
         ...input,
         accountId: String(input.accountId),
-        salesRepPersonId: optionalId(input.salesRepPersonId),
-        channelPartnerId: optionalId(input.channelPartnerId),
+        salesRepPersonId: optionalId(input.salesRepPersonId, 'input.salesRepPersonId'),
+        channelPartnerId: optionalId(input.channelPartnerId, 'input.channelPartnerId'),
       }),
   }),
   changeTier: t.field({
@@ -462,7 +462,7 @@ builder.mutationFields((t) => ({
       service.changeTier(context, {
         ...input,
         accountId: String(input.accountId),
-        channelPartnerId: optionalId(input.channelPartnerId),
+        channelPartnerId: optionalId(input.channelPartnerId, 'input.channelPartnerId'),
       }),
   }),
   setCustomerFinancials: t.field({

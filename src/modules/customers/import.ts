@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { inTransaction, type Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
 import { hasRole } from '../../shared/auth';
-import { DomainError, ForbiddenActionError } from '../../shared/errors';
+import { DomainError, ForbiddenActionError, ValidationError } from '../../shared/errors';
 import { parseDecimalText, MONEY_SCALE, type Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import * as repository from './repository';
@@ -15,6 +15,7 @@ import type { Customer } from './repository';
 import { countOpenKeyAccountCommitments } from './holdings';
 import { TIERS, tierChangeBlockers, type Tier } from './rules';
 import { FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, insertNewCustomer } from './service';
+import { optionalText } from '../../shared/text';
 
 export const IMPORT_ROWS_MAX = 100_000;
 export const IMPORT_BYTES_MAX = 20_000_000;
@@ -200,6 +201,9 @@ function sameFields(customer: Customer, row: ParsedRow, partnerId: string | null
   );
 }
 
+/** Where an import came from is recorded in tier history and the audit log. */
+const SOURCE_LENGTH_MAX = 200;
+
 export async function importCustomers(
   context: UseCaseContext,
   csv: string,
@@ -207,6 +211,11 @@ export async function importCustomers(
 ): Promise<ImportReport> {
   if (context.actor && !hasRole(context.actor, 'ADMIN'))
     throw new ForbiddenActionError('only an ADMIN may import customers');
+  if (csv.trim().length === 0)
+    throw new ValidationError('csv', 'the CSV is empty: it needs a header row and at least one row');
+  const source = optionalText(options.source, 'source', SOURCE_LENGTH_MAX);
+  if (source === null)
+    throw new ValidationError('source', 'source must name the file or system imported from');
   const report: ImportReport = {
     mode: options.mode,
     rowsRead: 0,
@@ -287,14 +296,7 @@ export async function importCustomers(
         try {
           // A savepoint per row: a row refused while writing undoes only itself.
           const outcome = await trx.transaction((savepoint) =>
-            writeRow(
-              context,
-              savepoint,
-              row,
-              existing.get(row.externalId) ?? null,
-              partnerId,
-              options.source,
-            ),
+            writeRow(context, savepoint, row, existing.get(row.externalId) ?? null, partnerId, source),
           );
           counts[outcome] += 1;
         } catch (error) {
@@ -306,7 +308,7 @@ export async function importCustomers(
       await recordAudit(trx, context, {
         action: 'customer.import',
         entityType: 'CustomerImport',
-        entityId: options.source.slice(0, 200),
+        entityId: source.slice(0, 200),
         after: { mode: options.mode, ...counts, rejected: records.length - rows.length + writeErrors.length },
       });
     });

@@ -5,7 +5,13 @@ import { DateTime } from 'luxon';
 import { inTransaction, type Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
 import { hasAnyRole, hasRole } from '../../shared/auth';
-import { ConflictError, ForbiddenActionError, NotFoundError, ValidationError } from '../../shared/errors';
+import {
+  ConflictError,
+  ForbiddenActionError,
+  NotFoundError,
+  ValidationError,
+  requireSomeChange,
+} from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import { MONEY_SCALE, type Decimal } from '../../shared/money';
 import { fiscalYearOf } from '../../shared/fiscal';
@@ -146,6 +152,8 @@ export async function updateCustomer(
     channelPartnerId?: string | null;
   },
 ): Promise<Customer> {
+  const { accountId: _accountId, ...changes } = input;
+  requireSomeChange(changes);
   return inTransaction(context.db, async (trx) => {
     const before = await loadReadableAccount(context, trx, input.accountId, 'input.accountId', {
       forUpdate: true,
@@ -400,12 +408,18 @@ export async function updateChannelPartner(
 ): Promise<ChannelPartner> {
   if (!hasRole(context.actor, 'ADMIN'))
     throw new ForbiddenActionError('only an ADMIN may manage channel partners');
+  const { partnerId: _partnerId, ...changes } = input;
+  requireSomeChange(changes);
   const partnerId = requireId(input.partnerId, 'input.partnerId');
   return inTransaction(context.db, async (trx) => {
     const [before] = await repository.findChannelPartnersByIds(trx, [partnerId]);
     if (!before) throw new NotFoundError('ChannelPartner', partnerId, 'input.partnerId');
+    const name = input.name != null ? validateName(input.name, 'input.name') : undefined;
+    const namesake = name === undefined ? null : await repository.findChannelPartnerByName(trx, name);
+    if (namesake && namesake.id !== partnerId)
+      throw new ConflictError(`a channel partner named ${name} exists`, 'input.name');
     const after = await repository.updateChannelPartner(trx, partnerId, {
-      name: input.name != null ? validateName(input.name, 'input.name') : undefined,
+      name,
       implementerName:
         input.implementerName === undefined
           ? undefined

@@ -8,7 +8,7 @@ import * as repository from './repository';
 import type { PaidOrder } from './repository';
 import { margin, ORDER_STATES } from './rules';
 import * as service from './service';
-import { requireId } from '../../shared/ids';
+import { optionalId } from '../../shared/ids';
 import { ValidationError } from '../../shared/errors';
 
 const OrderStateEnum = builder.enumType('PaidOrderState', {
@@ -91,7 +91,7 @@ builder.queryField('paidOrders', (t) =>
     },
     resolve: (_root, args, context) =>
       repository.listOrders(context.db, {
-        accountId: args.accountId ? requireId(String(args.accountId), 'accountId') : null,
+        accountId: optionalId(args.accountId, 'accountId') ?? null,
         state: args.state,
         visibleToCsmPersonId: csmScope(context.actor),
         limit: 500,

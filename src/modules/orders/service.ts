@@ -114,7 +114,10 @@ export async function advancePaidOrder(
     validateHours(input.actualHours, 'input.actualHours', false);
     validateAmount(input.internalCost, 'input.internalCost');
   } else if (input.actualHours || input.internalCost) {
-    throw new ValidationError('input.actualHours', 'hours and cost are recorded on delivery only');
+    throw new ValidationError(
+      input.actualHours ? 'input.actualHours' : 'input.internalCost',
+      'hours and cost are recorded on delivery only',
+    );
   }
   return idempotentTransaction(
     context,

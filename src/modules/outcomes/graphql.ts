@@ -8,6 +8,7 @@ import * as repository from './repository';
 import type { Assessment, Investment, Opportunity } from './repository';
 import { OPPORTUNITY_STAGES } from './repository';
 import * as service from './service';
+import { optionalId } from '../../shared/ids';
 
 const StageEnum = builder.enumType('OpportunityStage', {
   description: 'Where an opportunity is.',
@@ -152,7 +153,7 @@ builder.mutationFields((t) => ({
       service.recordOpportunityInvestment(context, {
         ...input,
         opportunityId: String(input.opportunityId),
-        serviceId: input.serviceId ? String(input.serviceId) : null,
+        serviceId: optionalId(input.serviceId, 'input.serviceId') ?? null,
       }),
   }),
 }));

@@ -1,6 +1,6 @@
 // GraphQL for the read side: cost allocation for finance and per-account ROI for sales leaders.
 import { builder } from '../../graphql/builder';
-import { requireId } from '../../shared/ids';
+import { requireId, optionalId } from '../../shared/ids';
 import { fiscalLabel, type FiscalPeriod } from '../../shared/fiscal';
 import { TierEnum, CustomerRef } from '../customers/graphql';
 import { EffectEnum } from '../catalog/graphql';
@@ -369,7 +369,7 @@ builder.queryFields((t) => ({
         period: args.period,
         sort: args.sort,
         tiers: args.tiers,
-        csmPersonId: args.csmPersonId ? requireId(String(args.csmPersonId), 'csmPersonId') : null,
+        csmPersonId: optionalId(args.csmPersonId, 'csmPersonId') ?? null,
         accountIds: ids(args.accountIds, 'accountIds'),
         first: args.first,
         offset: args.offset,

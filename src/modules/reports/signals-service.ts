@@ -6,7 +6,7 @@ import type { UseCaseContext } from '../../graphql/context';
 import { hasAnyRole } from '../../shared/auth';
 import { ForbiddenActionError, ValidationError } from '../../shared/errors';
 import { fiscalLabel, fiscalRange, fiscalYearRange, type FiscalPeriod } from '../../shared/fiscal';
-import { formatMoney } from '../../shared/money';
+import { formatMoney, type Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { findBudgetFor } from '../budgets/repository';
 import { findFinancials, findPolicy } from '../customers/repository';
@@ -68,6 +68,17 @@ export async function setReportSettings(
   ];
   for (const [field, ok, rule] of checks)
     if (!ok) throw new ValidationError(`input.${field}`, `${field} must be ${rule}`);
+  // The columns keep 4 decimal places (6 for the share); more would be rounded away silently.
+  const places: [keyof ReportSettings, Decimal, number][] = [
+    ['overShareFactor', input.overShareFactor, 4],
+    ['underPotentialShareMin', input.underPotentialShareMin, 6],
+    ['underSpendFactor', input.underSpendFactor, 4],
+    ['underuseRatio', input.underuseRatio, 4],
+    ['heavyUtilisation', input.heavyUtilisation, 4],
+  ];
+  for (const [field, value, most] of places)
+    if (value.decimalPlaces() > most)
+      throw new ValidationError(`input.${field}`, `${field} has more than ${most} decimal places`);
   return inTransaction(context.db, async (trx) => {
     const before = await signals.findSettings(trx);
     const after = await signals.updateSettings(trx, input, context.actor?.userId ?? null);

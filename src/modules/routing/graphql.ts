@@ -286,9 +286,9 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       service.assignCoverage(context, {
         accountId: String(input.accountId),
-        csmPersonId: optionalId(input.csmPersonId),
-        supportTeamId: optionalId(input.supportTeamId),
-        expertTeamId: optionalId(input.expertTeamId),
+        csmPersonId: optionalId(input.csmPersonId, 'input.csmPersonId'),
+        supportTeamId: optionalId(input.supportTeamId, 'input.supportTeamId'),
+        expertTeamId: optionalId(input.expertTeamId, 'input.expertTeamId'),
       }),
   }),
   createDeliveryProject: t.field({
@@ -301,8 +301,8 @@ builder.mutationFields((t) => ({
       service.createDeliveryProject(context, {
         ...input,
         accountId: String(input.accountId),
-        deliveryTeamId: optionalId(input.deliveryTeamId),
-        contactPersonId: optionalId(input.contactPersonId),
+        deliveryTeamId: optionalId(input.deliveryTeamId, 'input.deliveryTeamId'),
+        contactPersonId: optionalId(input.contactPersonId, 'input.contactPersonId'),
       }),
   }),
   updateDeliveryProject: t.field({
@@ -315,8 +315,8 @@ builder.mutationFields((t) => ({
       service.updateDeliveryProject(context, {
         ...input,
         projectId: String(input.projectId),
-        deliveryTeamId: optionalId(input.deliveryTeamId),
-        contactPersonId: optionalId(input.contactPersonId),
+        deliveryTeamId: optionalId(input.deliveryTeamId, 'input.deliveryTeamId'),
+        contactPersonId: optionalId(input.contactPersonId, 'input.contactPersonId'),
       }),
   }),
   setSlaPolicy: t.field({

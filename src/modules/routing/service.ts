@@ -3,7 +3,7 @@
 import { inTransaction, type Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
 import { hasRole } from '../../shared/auth';
-import { ForbiddenActionError, NotFoundError, ValidationError } from '../../shared/errors';
+import { ForbiddenActionError, NotFoundError, ValidationError, requireSomeChange } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import { recordAudit } from '../audit/repository';
 import { csmScope, loadReadableAccount } from '../customers/access';
@@ -14,6 +14,7 @@ import { validateName, type TeamKind } from '../teams/rules';
 import * as repository from './repository';
 import type { CoverageGapRow, DeliveryProject } from './repository';
 import { route as routeFor, type GapKind, type Need, type Priority, type Route, type Sla } from './rules';
+import { optionalText } from '../../shared/text';
 
 function requireAdmin(context: UseCaseContext, what: string): void {
   if (!hasRole(context.actor, 'ADMIN')) throw new ForbiddenActionError(`only an ADMIN may ${what}`);
@@ -102,6 +103,9 @@ async function checkContact(trx: Transaction, personId: string, field: string): 
   return id;
 }
 
+/** The database's limit on contract references. */
+const CONTRACT_REFERENCE_MAX = 100;
+
 export async function createDeliveryProject(
   context: UseCaseContext,
   input: {
@@ -119,7 +123,11 @@ export async function createDeliveryProject(
     const project = await repository.insertProject(trx, {
       accountId: customer.id,
       name,
-      contractReference: input.contractReference?.trim() || null,
+      contractReference: optionalText(
+        input.contractReference,
+        'input.contractReference',
+        CONTRACT_REFERENCE_MAX,
+      ),
       deliveryTeamId: input.deliveryTeamId
         ? await checkTeam(trx, input.deliveryTeamId, 'DELIVERY', 'input.deliveryTeamId')
         : null,
@@ -150,6 +158,8 @@ export async function updateDeliveryProject(
   },
 ): Promise<DeliveryProject> {
   requireAdmin(context, 'manage delivery projects');
+  const { projectId: _projectId, ...changes } = input;
+  requireSomeChange(changes);
   const projectId = requireId(input.projectId, 'input.projectId');
   return inTransaction(context.db, async (trx) => {
     const before = await repository.findProjectById(trx, projectId);

@@ -6,6 +6,7 @@ import * as repository from './repository';
 import type { CostRate, Person, Team } from './repository';
 import { DEPARTMENTS, TEAM_KINDS } from './rules';
 import * as service from './service';
+import { optionalId } from '../../shared/ids';
 
 export const TeamKindEnum = builder.enumType('TeamKind', {
   description: 'The four kinds of service team (DOMAIN.md section 2).',
@@ -167,7 +168,7 @@ builder.queryFields((t) => ({
         context.db,
         {
           department: args.department,
-          teamId: args.teamId ? String(args.teamId) : null,
+          teamId: optionalId(args.teamId, 'teamId') ?? null,
           active: args.active,
         },
         LIST_MAX,
@@ -243,7 +244,7 @@ builder.mutationFields((t) => ({
     errors: { types: COMMON_MUTATION_ERRORS },
     args: { input: t.arg({ type: CreatePersonInput }) },
     resolve: (_root, { input }, context) =>
-      service.createPerson(context, { ...input, userId: input.userId ? String(input.userId) : null }),
+      service.createPerson(context, { ...input, userId: optionalId(input.userId, 'input.userId') ?? null }),
   }),
   updatePerson: t.field({
     type: PersonRef,
@@ -255,7 +256,7 @@ builder.mutationFields((t) => ({
       service.updatePerson(context, {
         ...input,
         personId: String(input.personId),
-        userId: input.userId ? String(input.userId) : null,
+        userId: optionalId(input.userId, 'input.userId') ?? null,
       }),
   }),
   setCostRate: t.field({

@@ -22,7 +22,10 @@ export function validateName(value: string, field: string): string {
 }
 
 export function validateSkills(skills: readonly string[], field: string): string[] {
-  const cleaned = [...new Set(skills.map((skill) => skill.trim()).filter((skill) => skill.length > 0))];
+  const trimmed = skills.map((skill) => skill.trim());
+  const blank = trimmed.findIndex((skill) => skill.length === 0);
+  if (blank >= 0) throw new ValidationError(`${field}.${blank}`, `skill ${blank + 1} is empty`);
+  const cleaned = [...new Set(trimmed)];
   if (cleaned.length > SKILLS_MAX) throw new ValidationError(field, `at most ${SKILLS_MAX} skills`);
   const tooLong = cleaned.find((skill) => skill.length > SKILL_LENGTH_MAX);
   if (tooLong)

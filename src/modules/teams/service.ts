@@ -3,7 +3,13 @@
 import { inTransaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
 import { hasRole } from '../../shared/auth';
-import { ConflictError, ForbiddenActionError, NotFoundError, ValidationError } from '../../shared/errors';
+import {
+  ConflictError,
+  ForbiddenActionError,
+  NotFoundError,
+  ValidationError,
+  requireSomeChange,
+} from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
@@ -76,6 +82,14 @@ export async function updatePerson(
   },
 ): Promise<Person> {
   requireAdmin(context, 'manage people');
+  requireSomeChange({
+    name: input.name ?? undefined,
+    department: input.department ?? undefined,
+    skills: input.skills ?? undefined,
+    active: input.active ?? undefined,
+    userId: input.userId || undefined,
+    unlinkUser: input.unlinkUser || undefined,
+  });
   const personId = requireId(input.personId, 'input.personId');
   const name = input.name != null ? validateName(input.name, 'input.name') : undefined;
   const skills = input.skills != null ? validateSkills(input.skills, 'input.skills') : undefined;
