@@ -30,8 +30,8 @@ export function encodeCursor(key: Key): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+function badInput(message: string, field: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
 }
 
 export function decodeCursor<K extends Key>(
@@ -45,7 +45,7 @@ export function decodeCursor<K extends Key>(
   } catch {
     value = undefined;
   }
-  if (!isKey(value)) throw badInput(`${argument} is not a cursor from this list`);
+  if (!isKey(value)) throw badInput(`${argument} is not a cursor from this list`, argument);
   return value;
 }
 
@@ -58,10 +58,10 @@ function pageSize(args: ConnectionArgs): number {
   for (const name of ['first', 'last'] as const) {
     const value = args[name];
     if (value !== null && value !== undefined && (value < 0 || value > PAGE_SIZE_MAX)) {
-      throw badInput(`${name} must be between 0 and ${PAGE_SIZE_MAX} (the page size limit)`);
+      throw badInput(`${name} must be between 0 and ${PAGE_SIZE_MAX} (the page size limit)`, name);
     }
   }
-  if (args.first != null && args.last != null) throw badInput('give first or last, not both');
+  if (args.first != null && args.last != null) throw badInput('give first or last, not both', 'last');
   return args.first ?? args.last ?? PAGE_SIZE_DEFAULT;
 }
 

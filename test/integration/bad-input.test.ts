@@ -27,7 +27,15 @@ import {
 import { schema } from '../../src/graphql/schema';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
-import { buildFixture, MUTATIONS, ROLES, type Fixture, type Role } from '../support/operation-table';
+import {
+  buildFixture,
+  MUTATIONS,
+  QUERIES,
+  ROLES,
+  type Fixture,
+  type Role,
+  type Row,
+} from '../support/operation-table';
 
 type Path = (string | number)[];
 type Leaf = { path: Path; type: GraphQLInputType };
@@ -47,7 +55,11 @@ afterAll(async () => {
   await database.drop();
 });
 
-const mutationFields = () => schema.getMutationType()!.getFields();
+type OperationKind = 'query' | 'mutation';
+const fieldsOf = (kind: OperationKind = 'mutation') =>
+  (kind === 'query' ? schema.getQueryType()! : schema.getMutationType()!).getFields();
+const mutationFields = () => fieldsOf('mutation');
+const rowOf = (kind: OperationKind, name: string): Row => (kind === 'query' ? QUERIES : MUTATIONS)[name]!;
 
 /** Every argument and input field, down to scalars, enums and lists (a list's element too). */
 function leaves(args: readonly GraphQLArgument[]): Leaf[] {
@@ -173,8 +185,11 @@ function badValues(leaf: Leaf, fixture: Fixture): [string, unknown][] {
 let currentMutation = '';
 
 /** The valid call as variables named after the arguments, literals included. */
-async function validArguments(mutation: string): Promise<Record<string, unknown>> {
-  const row = MUTATIONS[mutation]!;
+async function validArguments(
+  mutation: string,
+  kind: OperationKind = 'mutation',
+): Promise<Record<string, unknown>> {
+  const row = rowOf(kind, mutation);
   const variables = await row.variables(fixture);
   const operation = parse(row.document).definitions[0] as OperationDefinitionNode;
   const field = operation.selectionSet.selections[0] as FieldNode;
@@ -188,8 +203,16 @@ async function validArguments(mutation: string): Promise<Record<string, unknown>
   return args;
 }
 
-function documentFor(mutation: string): string {
-  const field = mutationFields()[mutation]!;
+function documentFor(mutation: string, kind: OperationKind = 'mutation'): string {
+  const field = fieldsOf(kind)[mutation]!;
+  if (kind === 'query') {
+    const leafType =
+      getNamedType(field.type) instanceof GraphQLScalarType ||
+      getNamedType(field.type) instanceof GraphQLEnumType;
+    const signature = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+    const call = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+    return `query${signature ? `(${signature})` : ''} { ${mutation}${call ? `(${call})` : ''}${leafType ? '' : ' { __typename }'} }`;
+  }
   const signature = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
   const call = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
   // An import refuses a bad file with a report of its errors rather than an error member.
@@ -200,8 +223,8 @@ function documentFor(mutation: string): string {
 }
 
 /** The first role the table allows to make the call: the bad input is then the only problem. */
-function allowedRole(mutation: string): Role {
-  const index = MUTATIONS[mutation]!.expected.findIndex((outcome) => outcome === 'ALLOW');
+function allowedRole(mutation: string, kind: OperationKind = 'mutation'): Role {
+  const index = rowOf(kind, mutation).expected.findIndex((outcome) => outcome === 'ALLOW');
   return ROLES[index]!;
 }
 
@@ -275,14 +298,19 @@ function judge(mutation: string, path: Path, body: { data?: unknown; errors?: un
   };
 }
 
-async function send(mutation: string, role: Role, variables: Record<string, unknown>) {
+async function send(
+  mutation: string,
+  role: Role,
+  variables: Record<string, unknown>,
+  kind: OperationKind = 'mutation',
+) {
   const response = await fetch(`${server.baseUrl}/graphql`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       authorization: `Bearer ${fixture.tokens[role]}`,
     },
-    body: JSON.stringify({ query: documentFor(mutation), variables }),
+    body: JSON.stringify({ query: documentFor(mutation, kind), variables }),
   });
   return (await response.json()) as { data?: unknown; errors?: unknown[] };
 }
@@ -299,10 +327,10 @@ function freshKeys(value: unknown, skip: Path): unknown {
   return value;
 }
 
-function cases(mutation: string): Case[] {
+function cases(mutation: string, kind: OperationKind = 'mutation'): Case[] {
   currentMutation = mutation;
   const out: Case[] = [];
-  const field = mutationFields()[mutation]!;
+  const field = fieldsOf(kind)[mutation]!;
   for (const leaf of leaves(field.args)) {
     for (const [label, value] of badValues(leaf, fixture))
       out.push({ mutation, path: leaf.path, label, value });
@@ -310,7 +338,12 @@ function cases(mutation: string): Case[] {
       out.push({ mutation, path: leaf.path, label: 'missing', value: undefined, missing: true });
     // Somebody else's object, sent by the account's CSM: refused, never acted on.
     const last = leaf.path[leaf.path.length - 1];
-    if (allowedRole(mutation) === 'csmOwn' && typeof last === 'string' && fixture.otherObjects[last])
+    if (
+      kind === 'mutation' &&
+      allowedRole(mutation) === 'csmOwn' &&
+      typeof last === 'string' &&
+      fixture.otherObjects[last]
+    )
       out.push({
         mutation,
         path: leaf.path,
@@ -422,4 +455,40 @@ test.each([
   );
   expect(response.data?.[mutation]).toEqual({ __typename: 'ValidationError', field: 'input' });
   expect(await fingerprint()).toBe(before);
+});
+
+test('every argument of every query, broken, answers a typed error naming it', async () => {
+  const problems: string[] = [];
+  let checked = 0;
+  for (const query of Object.keys(QUERIES)) {
+    const valid = await validArguments(query, 'query');
+    for (const c of cases(query, 'query')) {
+      const variables = structuredClone(valid);
+      if (!setAt(variables, c.path, c.value, c.missing ?? false)) continue;
+      const body = await send(query, allowedRole(query, 'query'), variables, 'query');
+      const error = body.errors?.[0] as
+        { message: string; extensions?: { code?: string; field?: string } } | undefined;
+      const where = `${query} ${c.path.join('.')} (${c.label})`;
+      const last = String(c.path.filter((p) => typeof p === 'string').pop());
+      // A list filter naming an id that does not exist matches nothing: an empty answer, not an error.
+      const list = getNullableType(fieldsOf('query')[query]!.type) instanceof GraphQLList;
+      if (!error && c.label === 'unknown id' && (list || c.path[0] === 'filter')) continue;
+      if (!error) problems.push(`${where}: accepted`);
+      else if (error.extensions?.code === 'FORBIDDEN') continue;
+      else if (
+        !error.extensions?.code ||
+        ['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE'].includes(error.extensions.code)
+      )
+        problems.push(`${where}: not a typed error: ${error.extensions?.code}: ${error.message}`);
+      else if (!(error.extensions.field ?? '').split('.').includes(last))
+        problems.push(
+          `${where}: error does not name the argument: ${error.extensions.code}(${error.extensions.field}): ${error.message}`,
+        );
+      checked += 1;
+    }
+  }
+  process.stdout.write(
+    `bad-input matrix (queries): ${checked} cases over ${Object.keys(QUERIES).length} queries\n`,
+  );
+  expect(problems).toEqual([]);
 });

@@ -16,6 +16,7 @@ import * as service from './service';
 import * as transfers from './transfers';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
+import { validateFiscalYear } from '../customers/service';
 
 builder.objectType(BudgetExceededError, {
   name: 'BudgetExceededError',
@@ -402,7 +403,11 @@ builder.queryFields((t) => ({
       fiscalYear: t.arg.int({ required: false, description: 'Fiscal year.' }),
     },
     resolve: (_root, args, context) =>
-      service.budgetFor(context, String(args.accountId), args.fiscalYear ?? null),
+      service.budgetFor(
+        context,
+        String(args.accountId),
+        args.fiscalYear == null ? null : validateFiscalYear(args.fiscalYear, 'fiscalYear'),
+      ),
   }),
   budgets: t.field({
     type: [BudgetRef],
@@ -411,7 +416,8 @@ builder.queryFields((t) => ({
     args: { fiscalYear: t.arg.int({ required: false, description: 'Only this fiscal year.' }) },
     resolve: (_root, args, context) =>
       repository.listBudgets(context.db, {
-        fiscalYear: args.fiscalYear,
+        fiscalYear:
+          args.fiscalYear == null ? args.fiscalYear : validateFiscalYear(args.fiscalYear, 'fiscalYear'),
         csmPersonId: csmScope(context.actor),
         limit: 1000,
       }),
@@ -484,7 +490,8 @@ builder.queryFields((t) => ({
     description: 'The default operating ratio of a fiscal year (0.02 = 2%), if set.',
     authScopes: { authenticated: true },
     args: { fiscalYear: t.arg.int({ description: 'Fiscal year.' }) },
-    resolve: (_root, args, context) => repository.findRatio(context.db, args.fiscalYear),
+    resolve: (_root, args, context) =>
+      repository.findRatio(context.db, validateFiscalYear(args.fiscalYear, 'fiscalYear')),
   }),
   overrunPolicy: t.field({
     type: OverrunPolicyEnum,

@@ -308,7 +308,8 @@ builder.queryFields((t) => ({
     description: 'The tiering policy of a fiscal year, if set.',
     authScopes: { authenticated: true },
     args: { fiscalYear: t.arg.int({ description: 'Fiscal year.' }) },
-    resolve: (_root, args, context) => repository.findPolicy(context.db, args.fiscalYear),
+    resolve: (_root, args, context) =>
+      repository.findPolicy(context.db, service.validateFiscalYear(args.fiscalYear, 'fiscalYear')),
   }),
   tierSuggestions: t.field({
     type: [TierSuggestionRef],
