@@ -9,6 +9,8 @@ const config: Config = {
   roots: ['<rootDir>/test/faults'],
   testMatch: ['**/*.fault.ts'],
   maxWorkers: 1,
+  // Its counts are added to the main run's closing line (npm test runs this suite first).
+  reporters: ['default', ['<rootDir>/test/support/summary-reporter.js', { label: 'fault tests', save: true }]],
   testTimeout: 240_000,
 };
 
