@@ -138,3 +138,18 @@ test('logs never contain the bearer token', async () => {
     await new Promise((resolve) => app.close(resolve));
   }
 });
+
+test('batched requests (an array of operations) are refused: one operation per request', async () => {
+  const response = await fetch(`${server.baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${users.admin.token}` },
+    body: JSON.stringify([{ query: '{ me { name } }' }, { query: '{ me { id } }' }]),
+  });
+  const body = (await response.json()) as { errors?: { message: string }[]; data?: unknown };
+  expect(response.status).toBe(400);
+  expect(body.data).toBeUndefined();
+  expect(body.errors?.[0]).toEqual({
+    message: 'Batching is not supported.',
+    extensions: { code: 'BAD_REQUEST' },
+  });
+});
