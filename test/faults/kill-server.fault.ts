@@ -60,7 +60,14 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
     const load = Promise.all(Array.from({ length: 8 }, client));
     // Kill once a seeded number of bookings has been confirmed, at a seeded moment after that.
     const confirmedBeforeKill = rng.int(10, 60);
-    while (attempts.filter((a) => a.outcome.kind === 'BOOKED').length < confirmedBeforeKill) await sleep(5);
+    const deadline = Date.now() + 60_000;
+    while (attempts.filter((a) => a.outcome.kind === 'BOOKED').length < confirmedBeforeKill) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${confirmedBeforeKill} bookings within 60 s: ${JSON.stringify(attempts.slice(-3))}`,
+        );
+      await sleep(5);
+    }
     await sleep(rng.int(0, 50));
     killed = true;
     await first.stop('SIGKILL');
