@@ -3,11 +3,12 @@
 // every budget equals its ledger, and the requests cut off by the crash can be retried with
 // their idempotency keys and take effect at most once.
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { inDays } from '../support/money';
+import { fiscalYearNow, inDays } from '../support/money';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import {
   bookingFixture,
   checkBookingInvariants,
+  checkReportsMatchLedger,
   postBooking,
   random,
   report,
@@ -41,7 +42,8 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
       price: '37.50',
     });
 
-    const first = await startServerProcess({ databaseUrl: database.url });
+    // Roll-ups run constantly, so the kill may well land in the middle of one.
+    const first = await startServerProcess({ databaseUrl: database.url, env: { ROLLUP_INTERVAL_MS: '50' } });
     servers.push(first);
     const attempts: { input: BookingInput; outcome: Outcome }[] = [];
     let killed = false;
@@ -86,6 +88,9 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
     );
     expect(found).toHaveLength(confirmed.length);
 
+    const [{ queued }] = (await database.db('ledger_rollup_queue').count('* as queued')) as [
+      { queued: string },
+    ];
     const second = await startServerProcess({ databaseUrl: database.url });
     servers.push(second);
     // The requests the crash cut off: retried with the same key, each takes effect at most once.
@@ -103,6 +108,12 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
     ]);
     const after = await checkBookingInvariants(database.db);
     expect(after.bookings).toBe(booked.size);
+    const ledgerEntries = await checkReportsMatchLedger(
+      second.baseUrl,
+      users.finance.token,
+      database.db,
+      fiscalYearNow(),
+    );
     report(SCENARIO, {
       seed,
       'requests sent': attempts.length,
@@ -113,6 +124,8 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
         retried.filter((o) => o.kind === 'BOOKED').length - (after.bookings - beforeRestart.bookings),
       'bookings after retries': after.bookings,
       'budgets checked': after.budgets,
+      'ledger entries reconciled with the reports': ledgerEntries,
+      'entries still queued for roll-up at the kill': Number(queued),
     });
   });
 });

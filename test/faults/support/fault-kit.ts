@@ -173,3 +173,40 @@ export async function bookingFixture(
   const service = await createFreeService(db, actorOf(users.admin), options.price);
   return { users, accounts, service };
 }
+
+/**
+ * The reports read the roll-up tables plus the queue of entries not yet rolled up; a crash in the
+ * middle of a roll-up must leave them adding up to the ledger, entry for entry and cent for cent.
+ */
+export async function checkReportsMatchLedger(
+  baseUrl: string,
+  token: string,
+  db: Database,
+  fiscalYear: number,
+): Promise<number> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query: `query($y: Int!) { costAllocation(period: { fiscalYear: $y }, groupBy: [TIER, ENTRY_KIND, MONTH]) {
+        grandTotal { allocatedAmount reservedAmount spentAmount entryCount } } }`,
+      variables: { y: fiscalYear },
+    }),
+  });
+  const body = (await response.json()) as {
+    data?: { costAllocation: { grandTotal: Record<string, string | number> } };
+    errors?: unknown;
+  };
+  if (!body.data) throw new Error(`costAllocation failed: ${JSON.stringify(body)}`);
+  const { rows } = await db.raw(`
+    select coalesce(sum(allocated_delta), 0)::numeric(20, 2)::text "allocatedAmount",
+           coalesce(sum(reserved_delta), 0)::numeric(20, 2)::text "reservedAmount",
+           coalesce(sum(spent_delta), 0)::numeric(20, 2)::text "spentAmount",
+           count(*)::int "entryCount"
+      from ledger_entries`);
+  const ledger = rows[0] as Record<string, string | number>;
+  const report = body.data.costAllocation.grandTotal;
+  if (JSON.stringify(report) !== JSON.stringify(ledger))
+    throw new Error(`reports ${JSON.stringify(report)} differ from the ledger ${JSON.stringify(ledger)}`);
+  return Number(ledger.entryCount);
+}
