@@ -9,13 +9,17 @@ import {
   actorOf,
   contextFor,
   createFreeService,
+  dayFromToday,
   fiscalYearNow,
+  fiscalYearOfDay,
   inDays,
   key,
   keyAccountWithBudget,
   ledgerMismatches,
 } from '../support/money';
 import { expireLapsedBookings } from '../../src/modules/budgets/bookings';
+import { createBudget } from '../../src/modules/budgets/service';
+import { Decimal } from '../../src/shared/money';
 import { testConfig } from '../support/server';
 
 let database: TestDatabase;
@@ -411,8 +415,24 @@ describe('booking against the budget', () => {
   test('lapsed reservations expire and are released in the ledger', async () => {
     const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
     const service = await createFreeService(database.db, admin(), '200');
+    // Three days ago, which in the first days of a fiscal year lies in the previous one: that
+    // year needs its own budget, or the test would depend on today's date.
+    const threeDaysAgo = dayFromToday(-3);
+    if (fiscalYearOfDay(threeDaysAgo) !== fiscalYearNow())
+      await createBudget(contextFor(database.db, finance()), {
+        accountId: account.id,
+        fiscalYear: fiscalYearOfDay(threeDaysAgo),
+        amount: new Decimal('1000'),
+        currency: 'CNY',
+        idempotencyKey: key(),
+      });
     const lapsing = await gql(users.csm.token, BOOK, {
-      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(-3), idempotencyKey: key() },
+      input: {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: threeDaysAgo,
+        idempotencyKey: key(),
+      },
     });
     const fresh = await gql(users.csm.token, BOOK, {
       input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(5), idempotencyKey: key() },

@@ -24,6 +24,11 @@ export const inDays = (days: number) => {
   const day = DateTime.now().setZone(config.fiscal.timeZone).plus({ days }).toISODate()!;
   return day < range.firstDay ? range.firstDay : day > range.lastDay ? range.lastDay : day;
 };
+/** A day `days` from today in the fiscal time zone, not clamped (it may fall in another fiscal year). */
+export const dayFromToday = (days: number) =>
+  DateTime.now().setZone(config.fiscal.timeZone).plus({ days }).toISODate()!;
+export const fiscalYearOfDay = (day: string) =>
+  fiscalYearOf(config.fiscal, DateTime.fromISO(day, { zone: config.fiscal.timeZone }));
 export const key = () => crypto.randomUUID();
 
 export function actorOf(user: UserWithToken, personId: string | null = null): Actor {
