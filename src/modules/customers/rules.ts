@@ -106,7 +106,7 @@ export function tierChangeBlockers(
   if (holdings.budgetsWithFunds > 0) {
     blockers.push({
       resource: 'BUDGET',
-      message: `the account has ${holdings.budgetsWithFunds} operating budget(s) with funds left: transfer or close them first`,
+      message: `the account has ${holdings.budgetsWithFunds} operating budget(s) with funds left: transfer the rest to another key account (requestBudgetTransfer) or adjust the budget down to what is used (adjustBudget) first`,
     });
   }
   return blockers;
