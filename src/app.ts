@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import crypto from 'node:crypto';
 import type { Services } from './graphql/context';
 import { createGraphQLServer } from './graphql/server';
+import { RateLimiter } from './graphql/rate-limit';
 import { exportRouter } from './modules/reports/csv';
 
 /** Readiness waits at most this long for the database to answer. */
@@ -68,9 +69,11 @@ export function createApp(services: Services): Express {
     next();
   });
 
-  app.use('/export', exportRouter(services));
+  // One request budget per API token across GraphQL and the CSV exports.
+  const limiter = new RateLimiter(services.config.rateLimitPerMinute);
+  app.use('/export', exportRouter(services, limiter));
 
-  const yoga = createGraphQLServer(services);
+  const yoga = createGraphQLServer(services, limiter);
   // yoga is a node request handler; express's typings do not know its overloads.
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   return app;

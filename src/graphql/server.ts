@@ -100,8 +100,11 @@ function useRequireAuthentication(): Plugin<RequestContext> {
   };
 }
 
-export function createGraphQLServer(services: Services): YogaServerInstance<ServerContext, RequestContext> {
-  const limiter = new RateLimiter(services.config.rateLimitPerMinute);
+/** `limiter` is shared with the other authenticated endpoints (CSV export): one budget per token. */
+export function createGraphQLServer(
+  services: Services,
+  limiter: RateLimiter = new RateLimiter(services.config.rateLimitPerMinute),
+): YogaServerInstance<ServerContext, RequestContext> {
   return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',

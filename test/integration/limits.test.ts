@@ -106,6 +106,25 @@ test('a token over its rate limit gets 429 with Retry-After; another token is un
   }
 });
 
+test('the CSV exports draw on the same per-token budget as GraphQL', async () => {
+  const limited = await startTestServer(database.db, { RATE_LIMIT_PER_MINUTE: '2' });
+  const exportRoi = () =>
+    fetch(`${limited.baseUrl}/export/roi.csv?fiscalYear=${new Date().getFullYear()}`, {
+      headers: { authorization: `Bearer ${users.finance.token}` },
+    });
+  try {
+    expect((await limited.graphql(users.finance.token, '{ me { name } }')).status).toBe(200);
+    expect((await exportRoi()).status).toBe(200);
+    const refused = await exportRoi();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await limited.graphql(users.finance.token, '{ me { name } }')).status).toBe(429);
+  } finally {
+    await limited.close();
+  }
+});
+
 test('logs never contain the bearer token', async () => {
   const { default: pino } = await import('pino');
   const http = await import('node:http');

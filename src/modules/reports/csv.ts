@@ -6,6 +6,7 @@ import type { Request, Response, Router } from 'express';
 import { isRetryableDatabaseError, RETRYABLE_MESSAGE } from '../../db/errors';
 import express from 'express';
 import type { Services } from '../../graphql/context';
+import type { RateLimiter } from '../../graphql/rate-limit';
 import { authenticate } from '../users/service';
 import { bearerToken, hashToken } from '../users/tokens';
 import { DomainError } from '../../shared/errors';
@@ -64,7 +65,7 @@ function list<T extends string>(req: Request, name: string, allowed: readonly T[
   return items as T[];
 }
 
-export function exportRouter(services: Services): Router {
+export function exportRouter(services: Services, limiter: RateLimiter): Router {
   const router = express.Router();
 
   const handle =
@@ -77,10 +78,20 @@ export function exportRouter(services: Services): Router {
         res.status(401).json({ error: (error as Error).message });
         return;
       }
+      const tokenHash = token === null ? null : hashToken(services.config.tokenHashKey, token);
+      const decision = tokenHash === null ? null : limiter.take(tokenHash);
+      if (decision && !decision.allowed) {
+        res
+          .status(429)
+          .setHeader('retry-after', String(decision.retryAfterSeconds))
+          .json({
+            error: `Rate limit of ${services.config.rateLimitPerMinute} requests per minute for this token exceeded; retry in ${decision.retryAfterSeconds} s`,
+            code: 'RATE_LIMITED',
+          });
+        return;
+      }
       try {
-        const actor = token
-          ? await authenticate(services.db, hashToken(services.config.tokenHashKey, token))
-          : null;
+        const actor = tokenHash === null ? null : await authenticate(services.db, tokenHash);
         if (!actor) {
           res.status(401).json({ error: 'Authentication required: send Authorization: Bearer <API token>' });
           return;
