@@ -1,10 +1,10 @@
-// The bad-input matrix. Starting from each mutation's valid call (test/support/operation-table.ts),
-// made by a role allowed to make it, every argument is broken in turn, with values derived from
+// The bad-input matrix. Starting from each mutation's and query's valid call
+// (test/support/operation-table.ts), made by a role allowed to make it, every argument is broken in turn, with values derived from
 // its type in the schema: wrong JSON types, empty and blank, too long, negative, too many
 // decimals, exponent notation, NaN and Infinity, too large, unknown enum values, unknown ids and
 // ids of another CSM's objects, impossible dates, dates out of range or carrying a time zone, and
 // null or missing where required. Each must answer a typed error that names the argument, and
-// change nothing in the database. A fast-check property then throws arbitrary JSON at random
+// (mutations) change nothing in the database. A fast-check property then throws arbitrary JSON at random
 // arguments: whatever it is, the answer is never an internal error, and a refusal changes nothing.
 import crypto from 'node:crypto';
 import fc from 'fast-check';
@@ -80,7 +80,7 @@ function leaves(args: readonly GraphQLArgument[]): Leaf[] {
 
 const tooLong = 'x'.repeat(100_001);
 /** Values wrong for every argument of a type, whatever the argument means. */
-function badValues(leaf: Leaf, fixture: Fixture): [string, unknown][] {
+function badValues(mutation: string, leaf: Leaf, fixture: Fixture): [string, unknown][] {
   const named = getNamedType(leaf.type);
   const required = leaf.type instanceof GraphQLNonNull;
   const inner = getNullableType(leaf.type);
@@ -111,7 +111,7 @@ function badValues(leaf: Leaf, fixture: Fixture): [string, unknown][] {
       ['thousands separator', '1,000.00'],
       ['hexadecimal', '0x10'],
       // a negative amount is meaningful only where the argument says so (adjustBudget: reduce)
-      ...(last === 'amount' && leaf.path.length === 2 && currentMutation === 'adjustBudget'
+      ...(last === 'amount' && leaf.path.length === 2 && mutation === 'adjustBudget'
         ? []
         : ([['negative', '-1.00']] as [string, unknown][])),
     ],
@@ -182,7 +182,6 @@ function badValues(leaf: Leaf, fixture: Fixture): [string, unknown][] {
   if (!values) throw new Error(`no bad values for scalar ${named.name}: add them`);
   return [...structural, ...values];
 }
-let currentMutation = '';
 
 /** The valid call as variables named after the arguments, literals included. */
 async function validArguments(
@@ -316,23 +315,22 @@ async function send(
 }
 
 /** Fresh idempotency keys for every call, so a wrongly accepted case cannot mask the next one. */
-function freshKeys(value: unknown, skip: Path): unknown {
-  if (Array.isArray(value)) return value.map((v) => freshKeys(v, skip));
+function freshKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => freshKeys(v));
   if (value && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value))
-      copy[key] = key === 'idempotencyKey' ? crypto.randomUUID() : freshKeys(inner, skip);
+      copy[key] = key === 'idempotencyKey' ? crypto.randomUUID() : freshKeys(inner);
     return copy;
   }
   return value;
 }
 
 function cases(mutation: string, kind: OperationKind = 'mutation'): Case[] {
-  currentMutation = mutation;
   const out: Case[] = [];
   const field = fieldsOf(kind)[mutation]!;
   for (const leaf of leaves(field.args)) {
-    for (const [label, value] of badValues(leaf, fixture))
+    for (const [label, value] of badValues(mutation, leaf, fixture))
       out.push({ mutation, path: leaf.path, label, value });
     if (leaf.type instanceof GraphQLNonNull)
       out.push({ mutation, path: leaf.path, label: 'missing', value: undefined, missing: true });
@@ -363,7 +361,7 @@ test('every argument of every mutation, broken, answers a typed error naming it 
     const valid = await validArguments(mutation); // may create what the call acts on
     before = await fingerprint();
     for (const c of cases(mutation)) {
-      const variables = freshKeys(structuredClone(valid), c.path) as Record<string, unknown>;
+      const variables = freshKeys(structuredClone(valid)) as Record<string, unknown>;
       if (!setAt(variables, c.path, c.value, c.missing ?? false)) continue;
       const body = await send(mutation, c.role ?? allowedRole(mutation), variables);
       const answer = judge(mutation, c.path, body);
@@ -419,7 +417,7 @@ test('arbitrary JSON in any argument never causes an internal error, and a refus
       ),
       async (index, value) => {
         const { mutation, path, valid } = targets[index]!;
-        const variables = freshKeys(structuredClone(valid), path) as Record<string, unknown>;
+        const variables = freshKeys(structuredClone(valid)) as Record<string, unknown>;
         if (!setAt(variables, path, value, false)) return;
         const body = await send(mutation, allowedRole(mutation), variables);
         const answer = judge(mutation, path, body);
