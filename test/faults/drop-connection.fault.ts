@@ -10,9 +10,7 @@ import {
   bookingFixture,
   checkBookingInvariants,
   postBooking,
-  random,
   report,
-  scenarioSeed,
   seededKey,
   sleep,
   withSeed,
@@ -43,9 +41,7 @@ afterAll(async () => {
 });
 
 test('a terminated backend answers a retryable error and the retry books exactly once', async () => {
-  const seed = scenarioSeed();
-  await withSeed(SCENARIO, seed, async () => {
-    const rng = random(seed);
+  await withSeed(SCENARIO, async (seed, rng) => {
     const { users, accounts, service } = await bookingFixture(database.db, {
       accounts: 4,
       amount: '1000.00',

@@ -10,9 +10,7 @@ import {
   checkBookingInvariants,
   checkReportsMatchLedger,
   postBooking,
-  random,
   report,
-  scenarioSeed,
   seededKey,
   sleep,
   withSeed,
@@ -33,9 +31,7 @@ afterAll(async () => {
 });
 
 test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', async () => {
-  const seed = scenarioSeed();
-  await withSeed(SCENARIO, seed, async () => {
-    const rng = random(seed);
+  await withSeed(SCENARIO, async (seed, rng) => {
     const { users, accounts, service } = await bookingFixture(database.db, {
       accounts: 4,
       amount: '1500.00',

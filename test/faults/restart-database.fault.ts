@@ -11,9 +11,7 @@ import {
   bookingFixture,
   checkBookingInvariants,
   postBooking,
-  random,
   report,
-  scenarioSeed,
   seededKey,
   sleep,
   withSeed,
@@ -62,9 +60,7 @@ async function waitFor(what: string, limitMs: number, check: () => Promise<boole
 }
 
 test('the service survives a database restart and recovers on its own', async () => {
-  const seed = scenarioSeed();
-  await withSeed(SCENARIO, seed, async () => {
-    const rng = random(seed);
+  await withSeed(SCENARIO, async (seed, rng) => {
     const { users, accounts, service } = await bookingFixture(db, {
       accounts: 3,
       amount: '2000.00',

@@ -36,11 +36,18 @@ export function seededKey(seed: number, index: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Runs a scenario; a failure names the seed and the command that replays it. */
-export async function withSeed<T>(scenario: string, seed: number, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs a scenario with a seed (FAULT_SEED, else a fresh one) and a generator drawn from it; the
+ * seed is printed first, and a failure names it with the command that replays it.
+ */
+export async function withSeed<T>(
+  scenario: string,
+  run: (seed: number, rng: Random) => Promise<T>,
+): Promise<T> {
+  const seed = scenarioSeed();
   process.stdout.write(`\n[fault] ${scenario}: seed ${seed}\n`);
   try {
-    return await run();
+    return await run(seed, random(seed));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const replay = new Error(
