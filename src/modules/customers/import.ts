@@ -308,7 +308,7 @@ export async function importCustomers(
       await recordAudit(trx, context, {
         action: 'customer.import',
         entityType: 'CustomerImport',
-        entityId: source.slice(0, 200),
+        entityId: source,
         after: { mode: options.mode, ...counts, rejected: records.length - rows.length + writeErrors.length },
       });
     });

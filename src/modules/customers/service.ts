@@ -13,6 +13,7 @@ import {
   requireSomeChange,
 } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
+import { optionalText } from '../../shared/text';
 import { MONEY_SCALE, type Decimal } from '../../shared/money';
 import { fiscalYearOf } from '../../shared/fiscal';
 import { recordAudit } from '../audit/repository';
@@ -33,16 +34,6 @@ import {
 } from './rules';
 
 const TEXT_FIELD_MAX = 100;
-
-function optionalText(value: string | null | undefined, field: string): string | null | undefined {
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  const trimmed = value.trim();
-  if (trimmed.length === 0) return null;
-  if (trimmed.length > TEXT_FIELD_MAX)
-    throw new ValidationError(field, `${field.split('.').pop()} is longer than ${TEXT_FIELD_MAX} characters`);
-  return trimmed;
-}
 
 function requireMoney(value: Decimal, field: string): Decimal {
   if (value.isNegative()) throw new ValidationError(field, `${field.split('.').pop()} cannot be negative`);
@@ -96,7 +87,7 @@ export async function insertNewCustomer(
   path = 'input',
 ): Promise<Customer> {
   const name = validateName(input.name, `${path}.name`);
-  const externalId = optionalText(input.externalId, `${path}.externalId`) ?? null;
+  const externalId = optionalText(input.externalId, `${path}.externalId`, TEXT_FIELD_MAX) ?? null;
   if (input.tier === 'E' && !input.channelPartnerId) {
     throw new ValidationError(
       `${path}.channelPartnerId`,
@@ -110,8 +101,8 @@ export async function insertNewCustomer(
   const customer = await repository.insertCustomer(trx, {
     externalId,
     name,
-    industry: optionalText(input.industry, `${path}.industry`) ?? null,
-    region: optionalText(input.region, `${path}.region`) ?? null,
+    industry: optionalText(input.industry, `${path}.industry`, TEXT_FIELD_MAX) ?? null,
+    region: optionalText(input.region, `${path}.region`, TEXT_FIELD_MAX) ?? null,
     salesRepPersonId: (await checkSalesRep(trx, input.salesRepPersonId, `${path}.salesRepPersonId`)) ?? null,
     channelPartnerId: (await checkPartner(trx, input.channelPartnerId, `${path}.channelPartnerId`)) ?? null,
     tier: input.tier,
@@ -163,8 +154,8 @@ export async function updateCustomer(
     }
     const after = await repository.updateCustomer(trx, before.id, {
       name: input.name != null ? validateName(input.name, 'input.name') : undefined,
-      industry: optionalText(input.industry, 'input.industry'),
-      region: optionalText(input.region, 'input.region'),
+      industry: optionalText(input.industry, 'input.industry', TEXT_FIELD_MAX),
+      region: optionalText(input.region, 'input.region', TEXT_FIELD_MAX),
       salesRepPersonId: await checkSalesRep(trx, input.salesRepPersonId, 'input.salesRepPersonId'),
       channelPartnerId: await checkPartner(trx, input.channelPartnerId, 'input.channelPartnerId'),
     });
@@ -385,7 +376,8 @@ export async function createChannelPartner(
       implementerName: input.implementerName
         ? validateName(input.implementerName, 'input.implementerName')
         : null,
-      implementerContact: optionalText(input.implementerContact, 'input.implementerContact') ?? null,
+      implementerContact:
+        optionalText(input.implementerContact, 'input.implementerContact', TEXT_FIELD_MAX) ?? null,
     });
     await recordAudit(trx, context, {
       action: 'channelPartner.create',
@@ -426,7 +418,7 @@ export async function updateChannelPartner(
           : input.implementerName === null || input.implementerName.trim() === ''
             ? null
             : validateName(input.implementerName, 'input.implementerName'),
-      implementerContact: optionalText(input.implementerContact, 'input.implementerContact'),
+      implementerContact: optionalText(input.implementerContact, 'input.implementerContact', TEXT_FIELD_MAX),
     });
     await recordAudit(trx, context, {
       action: 'channelPartner.update',

@@ -123,11 +123,8 @@ export async function createDeliveryProject(
     const project = await repository.insertProject(trx, {
       accountId: customer.id,
       name,
-      contractReference: optionalText(
-        input.contractReference,
-        'input.contractReference',
-        CONTRACT_REFERENCE_MAX,
-      ),
+      contractReference:
+        optionalText(input.contractReference, 'input.contractReference', CONTRACT_REFERENCE_MAX) ?? null,
       deliveryTeamId: input.deliveryTeamId
         ? await checkTeam(trx, input.deliveryTeamId, 'DELIVERY', 'input.deliveryTeamId')
         : null,
