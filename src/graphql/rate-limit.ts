@@ -28,4 +28,9 @@ export class RateLimiter {
     bucket.tokens -= 1;
     return { allowed: true };
   }
+
+  /** What every endpoint tells a token that is over its budget. */
+  refusalMessage(retryAfterSeconds: number): string {
+    return `Rate limit of ${this.perMinute} requests per minute for this token exceeded; retry in ${retryAfterSeconds} s`;
+  }
 }

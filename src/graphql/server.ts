@@ -133,15 +133,12 @@ export function createGraphQLServer(
       if (tokenHash !== null) {
         const decision = limiter.take(tokenHash);
         if (!decision.allowed) {
-          throw new GraphQLError(
-            `Rate limit of ${services.config.rateLimitPerMinute} requests per minute for this token exceeded; retry in ${decision.retryAfterSeconds} s`,
-            {
-              extensions: {
-                code: 'RATE_LIMITED',
-                http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
-              },
+          throw new GraphQLError(limiter.refusalMessage(decision.retryAfterSeconds), {
+            extensions: {
+              code: 'RATE_LIMITED',
+              http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
             },
-          );
+          });
         }
       }
       const actor = tokenHash === null ? null : await authenticate(services.db, tokenHash);

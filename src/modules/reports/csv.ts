@@ -85,7 +85,7 @@ export function exportRouter(services: Services, limiter: RateLimiter): Router {
           .status(429)
           .setHeader('retry-after', String(decision.retryAfterSeconds))
           .json({
-            error: `Rate limit of ${services.config.rateLimitPerMinute} requests per minute for this token exceeded; retry in ${decision.retryAfterSeconds} s`,
+            error: limiter.refusalMessage(decision.retryAfterSeconds),
             code: 'RATE_LIMITED',
           });
         return;
