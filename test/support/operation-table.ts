@@ -531,45 +531,67 @@ export async function buildFixture(db: Database, server: TestServer) {
       throw new Error(`fixture step failed: ${JSON.stringify(response)}`);
     return value;
   };
-  const paid = await must(
-    users.admin.token,
-    `mutation($input: CreateExpertServiceInput!) { createExpertService(input: $input) { __typename ... on ExpertService { id } } }`,
-    {
-      input: {
-        code: `PAID-${uniq().toUpperCase()}`,
-        name: 'Paid service',
-        kind: 'PAID',
-        providingDepartment: 'DELIVERY',
-        effectiveFrom: '2020-01-01',
-        listPrice: '1000.00',
-        internalCost: '400.00',
-      },
-    },
-  );
-  const createOpportunity = async () =>
+  /** Creates an object through `field(input:)` and returns its id. */
+  const create = async (
+    token: string,
+    field: string,
+    inputType: string,
+    resultType: string,
+    input: Record<string, unknown>,
+  ) =>
     String(
       (
         await must(
-          users.admin.token,
-          `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { __typename ... on Opportunity { id } } }`,
-          { input: { accountId: own.account.id, name: `Opp ${uniq()}`, amount: '5000.00' } },
+          token,
+          `mutation($input: ${inputType}!) { ${field}(input: $input) { __typename ... on ${resultType} { id } } }`,
+          { input },
         )
       ).id,
     );
+  const admin = users.admin.token;
+  const book = (input: Record<string, unknown>) =>
+    create(admin, 'bookFreeService', 'BookFreeServiceInput', 'Booking', input);
+  const quote = (input: Record<string, unknown>) =>
+    create(admin, 'quotePaidService', 'QuotePaidServiceInput', 'PaidOrder', input);
+  const createOpportunity = (accountId = own.account.id) =>
+    create(admin, 'createOpportunity', 'CreateOpportunityInput', 'Opportunity', {
+      accountId,
+      name: `Opp ${uniq()}`,
+      amount: '5000.00',
+    });
+
+  const paidServiceId = await create(
+    admin,
+    'createExpertService',
+    'CreateExpertServiceInput',
+    'ExpertService',
+    {
+      code: `PAID-${uniq().toUpperCase()}`,
+      name: 'Paid service',
+      kind: 'PAID',
+      providingDepartment: 'DELIVERY',
+      effectiveFrom: '2020-01-01',
+      listPrice: '1000.00',
+      internalCost: '400.00',
+    },
+  );
   const opportunityId = await createOpportunity();
   await must(
-    users.admin.token,
+    admin,
     `mutation($o: ID!) { setOpportunityStage(opportunityId: $o, stage: REGISTERED) { __typename } }`,
     { o: opportunityId },
   );
-  const project = await must(
-    users.admin.token,
-    `mutation($input: CreateDeliveryProjectInput!) { createDeliveryProject(input: $input) { __typename ... on DeliveryProject { id } } }`,
-    { input: { accountId: own.account.id, name: `Project ${uniq()}` } },
+  const projectId = await create(
+    admin,
+    'createDeliveryProject',
+    'CreateDeliveryProjectInput',
+    'DeliveryProject',
+    {
+      accountId: own.account.id,
+      name: `Project ${uniq()}`,
+    },
   );
 
-  // So the lists have a row of the account: a booking, a paid order, a tier suggestion (no
-  // contribution or potential under a policy that asks for both).
   const bookingInput = () => ({
     accountId: own.account.id,
     serviceId: freeService.id,
@@ -578,7 +600,7 @@ export async function buildFixture(db: Database, server: TestServer) {
   });
   const quoteInput = () => ({
     accountId: own.account.id,
-    serviceId: String(paid.id),
+    serviceId: paidServiceId,
     requirement: 'matrix',
     estimatedHours: '8',
     idempotencyKey: crypto.randomUUID(),
@@ -590,22 +612,10 @@ export async function buildFixture(db: Database, server: TestServer) {
     reason: 'matrix',
     idempotencyKey: crypto.randomUUID(),
   });
-  const idOf = async (document: string, variables: Record<string, unknown>) =>
-    String((await must(users.admin.token, document, variables)).id);
-  await must(
-    users.admin.token,
-    `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename } }`,
-    {
-      input: bookingInput(),
-    },
-  );
-  await must(
-    users.admin.token,
-    `mutation($input: QuotePaidServiceInput!) { quotePaidService(input: $input) { __typename } }`,
-    {
-      input: quoteInput(),
-    },
-  );
+  // So the lists have a row of the account: a booking, a paid order, a tier suggestion (no
+  // contribution or potential under a policy that asks for both).
+  await book(bookingInput());
+  await quote(quoteInput());
   await must(
     users.finance.token,
     `mutation($input: SetTieringPolicyInput!) { setTieringPolicy(input: $input) { __typename } }`,
@@ -622,23 +632,9 @@ export async function buildFixture(db: Database, server: TestServer) {
     amount: '1000.00',
     csm: org.otherCsm.id,
   });
-  const otherBooking = await idOf(
-    `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename ... on Booking { id } } }`,
-    { input: { ...bookingInput(), accountId: other.account.id } },
-  );
-  const otherOpportunityId = String(
-    (
-      await must(
-        users.admin.token,
-        `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { __typename ... on Opportunity { id } } }`,
-        { input: { accountId: other.account.id, name: `Opp ${uniq()}`, amount: '5000.00' } },
-      )
-    ).id,
-  );
-  const otherOrder = await idOf(
-    `mutation($input: QuotePaidServiceInput!) { quotePaidService(input: $input) { __typename ... on PaidOrder { id } } }`,
-    { input: { ...quoteInput(), accountId: other.account.id } },
-  );
+  const otherBooking = await book({ ...bookingInput(), accountId: other.account.id });
+  const otherOpportunityId = await createOpportunity(other.account.id);
+  const otherOrder = await quote({ ...quoteInput(), accountId: other.account.id });
 
   return {
     db,
@@ -657,7 +653,7 @@ export async function buildFixture(db: Database, server: TestServer) {
     freeService,
     year,
     opportunityId,
-    projectId: String(project.id),
+    projectId,
     bookingInput,
     quoteInput,
     transferInput,
@@ -669,22 +665,14 @@ export async function buildFixture(db: Database, server: TestServer) {
       leader: users.salesLeader.token,
       admin: users.admin.token,
     } satisfies Record<Role, string | null>,
-    booking: () =>
-      idOf(
-        `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename ... on Booking { id } } }`,
-        { input: bookingInput() },
-      ),
-    quotedOrder: () =>
-      idOf(
-        `mutation($input: QuotePaidServiceInput!) { quotePaidService(input: $input) { __typename ... on PaidOrder { id } } }`,
-        { input: quoteInput() },
-      ),
-    hatchedOpportunity: createOpportunity,
+    booking: () => book(bookingInput()),
+    quotedOrder: () => quote(quoteInput()),
+    hatchedOpportunity: () => createOpportunity(),
     apiToken: async () =>
       String(
         (
           (await must(
-            users.admin.token,
+            admin,
             `mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { __typename ... on CreatedApiToken { token { id } } } }`,
             { input: { userId: users.finance.user.id, label: `matrix ${uniq()}` } },
           )) as { token: { id: string } }
@@ -693,32 +681,20 @@ export async function buildFixture(db: Database, server: TestServer) {
     pendingException: async () => {
       // A fresh account whose small budget the booking does not fit: filed for approval.
       const small = await keyAccountWithBudget(db, org, finance, { amount: '10.00' });
-      return String(
-        (
-          await must(
-            users.admin.token,
-            `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename ... on Booking { id } } }`,
-            {
-              input: {
-                ...bookingInput(),
-                accountId: small.account.id,
-                requestException: true,
-                exceptionReason: 'matrix',
-              },
-            },
-          )
-        ).id,
-      );
+      return book({
+        ...bookingInput(),
+        accountId: small.account.id,
+        requestException: true,
+        exceptionReason: 'matrix',
+      });
     },
-    requestedTransfer: async () =>
-      String(
-        (
-          await must(
-            users.finance.token,
-            `mutation($input: RequestBudgetTransferInput!) { requestBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id } } }`,
-            { input: transferInput() },
-          )
-        ).id,
+    requestedTransfer: () =>
+      create(
+        users.finance.token,
+        'requestBudgetTransfer',
+        'RequestBudgetTransferInput',
+        'BudgetTransfer',
+        transferInput(),
       ),
   };
 }
