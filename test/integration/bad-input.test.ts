@@ -202,23 +202,22 @@ async function validArguments(
   return args;
 }
 
-function documentFor(mutation: string, kind: OperationKind = 'mutation'): string {
-  const field = fieldsOf(kind)[mutation]!;
-  if (kind === 'query') {
-    const leafType =
-      getNamedType(field.type) instanceof GraphQLScalarType ||
-      getNamedType(field.type) instanceof GraphQLEnumType;
-    const signature = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
-    const call = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
-    return `query${signature ? `(${signature})` : ''} { ${mutation}${call ? `(${call})` : ''}${leafType ? '' : ' { __typename }'} }`;
-  }
+function documentFor(name: string, kind: OperationKind = 'mutation'): string {
+  const field = fieldsOf(kind)[name]!;
   const signature = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
   const call = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
-  // An import refuses a bad file with a report of its errors rather than an error member.
-  const report =
-    mutation === 'importCustomers' ? ' ... on CustomerImportReport { imported errors { message } }' : '';
-  return `mutation${signature ? `(${signature})` : ''} { ${mutation}${call ? `(${call})` : ''} {
-    __typename ... on Error { message field }${report} } }`;
+  const named = getNamedType(field.type);
+  // Mutations answer unions: the error members carry message and field. An import refuses a bad
+  // file with a report of its errors rather than an error member.
+  const selection =
+    kind === 'mutation'
+      ? ` { __typename ... on Error { message field }${
+          name === 'importCustomers' ? ' ... on CustomerImportReport { imported errors { message } }' : ''
+        } }`
+      : named instanceof GraphQLScalarType || named instanceof GraphQLEnumType
+        ? ''
+        : ' { __typename }';
+  return `${kind}${signature ? `(${signature})` : ''} { ${name}${call ? `(${call})` : ''}${selection} }`;
 }
 
 /** The first role the table allows to make the call: the bad input is then the only problem. */
