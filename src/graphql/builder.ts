@@ -69,6 +69,9 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/** The builder's resolved type parameters, for helpers that take one of its field builders. */
+export type SchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
+
 builder.queryType({
   description: 'Reads. Every field requires an API token; roles narrow what each returns.',
 });

@@ -1,6 +1,6 @@
 // GraphQL for the expert-service catalog: services with effects and prices, picking free
 // services by effect, and the ADMIN/FINANCE mutations.
-import { builder } from '../../graphql/builder';
+import { builder, type SchemaTypes } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
 import { DepartmentEnum } from '../teams/graphql';
 import * as repository from './repository';
@@ -160,6 +160,26 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** The price fields a new service and a new price share. */
+const priceFields = (t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>) => ({
+  settlementPrice: t.field({
+    type: 'Money',
+    required: false,
+    description: 'Settlement price (free services).',
+  }),
+  listPrice: t.field({ type: 'Money', required: false, description: 'List price (paid services).' }),
+  internalCost: t.field({
+    type: 'Money',
+    required: false,
+    description: 'Internal cost (paid services).',
+  }),
+  currency: t.field({
+    type: 'Currency',
+    required: false,
+    description: 'Currency; the default when omitted.',
+  }),
+});
+
 const CreateServiceInput = builder.inputType('CreateExpertServiceInput', {
   description: 'A new expert service with its first price.',
   fields: (t) => ({
@@ -173,22 +193,7 @@ const CreateServiceInput = builder.inputType('CreateExpertServiceInput', {
     description: t.string({ required: false, description: 'What it is.' }),
     effects: t.field({ type: [EffectEnum], required: false, description: 'Effects (free services only).' }),
     effectiveFrom: t.field({ type: 'Date', description: 'First day the price is in force.' }),
-    settlementPrice: t.field({
-      type: 'Money',
-      required: false,
-      description: 'Settlement price (free services).',
-    }),
-    listPrice: t.field({ type: 'Money', required: false, description: 'List price (paid services).' }),
-    internalCost: t.field({
-      type: 'Money',
-      required: false,
-      description: 'Internal cost (paid services).',
-    }),
-    currency: t.field({
-      type: 'Currency',
-      required: false,
-      description: 'Currency; the default when omitted.',
-    }),
+    ...priceFields(t),
   }),
 });
 
@@ -198,22 +203,7 @@ const SetPriceInput = builder.inputType('SetServicePriceInput', {
   fields: (t) => ({
     serviceId: t.id({ description: 'Service.' }),
     effectiveFrom: t.field({ type: 'Date', description: 'First day in force.' }),
-    settlementPrice: t.field({
-      type: 'Money',
-      required: false,
-      description: 'Settlement price (free services).',
-    }),
-    listPrice: t.field({ type: 'Money', required: false, description: 'List price (paid services).' }),
-    internalCost: t.field({
-      type: 'Money',
-      required: false,
-      description: 'Internal cost (paid services).',
-    }),
-    currency: t.field({
-      type: 'Currency',
-      required: false,
-      description: 'Currency; the default when omitted.',
-    }),
+    ...priceFields(t),
   }),
 });
 
