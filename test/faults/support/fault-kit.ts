@@ -125,6 +125,11 @@ export async function postBooking(
   return classify(response.status, body);
 }
 
+export async function countRows(db: Database, table: string): Promise<number> {
+  const [{ n }] = (await db(table).count('* as n')) as [{ n: string }];
+  return Number(n);
+}
+
 /**
  * Everything a crash, a dropped connection or a restart must not break: each booking has exactly
  * one RESERVE entry for its price, its audit row and the idempotency key that created it; each
@@ -154,13 +159,7 @@ export async function checkBookingInvariants(db: Database): Promise<{ bookings: 
   const mismatches = await ledgerMismatches(db);
   if (mismatches.length > 0)
     throw new Error(`budgets differ from their ledger: ${JSON.stringify(mismatches)}`);
-  const [{ bookings }] = (await db('bookings').count('* as bookings')) as { bookings: string }[] as [
-    { bookings: string },
-  ];
-  const [{ budgets }] = (await db('budgets').count('* as budgets')) as { budgets: string }[] as [
-    { budgets: string },
-  ];
-  return { bookings: Number(bookings), budgets: Number(budgets) };
+  return { bookings: await countRows(db, 'bookings'), budgets: await countRows(db, 'budgets') };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
