@@ -95,6 +95,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value may be a secret: errors name them but never print what they hold. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'TOKEN_HASH_KEY']);
+
 /** A development-only key; production must set TOKEN_HASH_KEY (checked below). */
 const DEVELOPMENT_TOKEN_HASH_KEY = 'development-only-token-hash-key';
 
@@ -108,15 +111,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const got = present[variable];
-    throw new ConfigError(
-      variable,
-      `${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`,
-    );
+    // A value that may hold a secret (a password in a URL, a key) is never echoed back.
+    const shown = got === undefined || SECRET_VARIABLES.has(variable) ? '' : ` (got ${JSON.stringify(got)})`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const v = parsed.data;
   const production = v.NODE_ENV === 'production';
   if (production && !v.TOKEN_HASH_KEY) {
     throw new ConfigError('TOKEN_HASH_KEY', 'must be set in production (a secret of at least 16 characters)');
+  }
+  // The demo's users have fixed, published tokens: they must never exist beside real data.
+  if (production && v.DEMO_SEED) {
+    throw new ConfigError(
+      'DEMO_SEED',
+      'cannot be true in production: the demo users have published tokens (create the first ADMIN with npm run create-admin)',
+    );
   }
   return {
     env: v.NODE_ENV,

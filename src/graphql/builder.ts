@@ -10,6 +10,18 @@ import type { DateTime } from 'luxon';
 import type { RequestContext } from './context';
 import type { Decimal } from '../shared/money';
 import { hasRole } from '../shared/auth';
+import { mayReadAccount } from '../modules/customers/access';
+import type { AuthFailure } from '@pothos/plugin-scope-auth';
+
+/** The accounts an object belongs to: one id, several (either readable suffices), or none. */
+export type AccountIds = string | readonly (string | null)[] | null;
+
+function failedScope(failure: AuthFailure, scope: string): boolean {
+  if (failure.kind === 'AuthScope') return failure.scope === scope;
+  if (failure.kind === 'AnyAuthScopes' || failure.kind === 'AllAuthScopes')
+    return failure.failures.some((inner) => failedScope(inner, scope));
+  return false;
+}
 
 export type AuthScopes = {
   authenticated: boolean;
@@ -17,6 +29,8 @@ export type AuthScopes = {
   finance: boolean;
   salesLeader: boolean;
   csm: boolean;
+  /** The object belongs to an account the caller may read (see customers/access.ts). */
+  readAccount: AccountIds;
 };
 
 export const builder = new SchemaBuilder<{
@@ -43,14 +57,22 @@ export const builder = new SchemaBuilder<{
       finance: hasRole(context.actor, 'FINANCE'),
       salesLeader: hasRole(context.actor, 'SALES_LEADER'),
       csm: hasRole(context.actor, 'CSM'),
+      readAccount: (accountIds) => mayReadAccount(context, accountIds),
     }),
-    // Refusals carry a machine-readable code; 401 when nobody is signed in, 403 otherwise.
-    unauthorizedError: (_parent, context) =>
-      context.actor === null
-        ? new GraphQLError('Authentication required: send Authorization: Bearer <API token>', {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-          })
-        : new GraphQLError('Your roles do not allow this operation', { extensions: { code: 'FORBIDDEN' } }),
+    // Type-level scopes (every type that carries account data declares readAccount) run when an
+    // object of the type is completed, wherever a field returned it: root, nested, payload, replay.
+    runScopesOnType: true,
+    // Refusals carry a machine-readable code; 401 when nobody is signed in, 403 for a role that may
+    // not, and NOT_FOUND for an object of an account the caller may not read (as if it did not exist).
+    unauthorizedError: (_parent, context, _info, result) => {
+      if (context.actor === null)
+        return new GraphQLError('Authentication required: send Authorization: Bearer <API token>', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      if (failedScope(result.failure, 'readAccount'))
+        return new GraphQLError('Not found, or not visible to you', { extensions: { code: 'NOT_FOUND' } });
+      return new GraphQLError('Your roles do not allow this operation', { extensions: { code: 'FORBIDDEN' } });
+    },
   },
   relay: {
     clientMutationId: 'omit',
@@ -78,3 +100,8 @@ builder.queryType({
 builder.mutationType({
   description: 'Writes. Each is authorised by role, validated, atomic and written to the audit log.',
 });
+
+/** The options that make an object type check, wherever it is reached, that its account is readable. */
+export function accountScoped<T>(accountIdsOf: (value: T) => AccountIds) {
+  return { authScopes: (value: T) => ({ readAccount: accountIdsOf(value) }) };
+}

@@ -35,11 +35,13 @@ function outcomeOf(
     const code = error.extensions?.code;
     if (code === 'UNAUTHENTICATED' && response.status === 401) return 'UNAUTH';
     if (code === 'FORBIDDEN') return 'FORBIDDEN';
+    if (code === 'NOT_FOUND') return 'NOT_FOUND';
     return `ERROR ${code}: ${error.message}`;
   }
   const value = data[field] as { __typename?: string; message?: string } | null | undefined;
   if (value && typeof value === 'object' && value.__typename?.endsWith('Error')) {
     if (value.__typename === 'ForbiddenError') return 'FORBIDDEN';
+    if (value.__typename === 'NotFoundError') return 'NOT_FOUND';
     return `${value.__typename}: ${value.message}`;
   }
   if (!(field in data)) return 'NO ANSWER';

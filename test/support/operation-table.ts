@@ -12,10 +12,14 @@
 // Outcomes:
 //   ALLOW     answered (a mutation returns its object, not an error member)
 //   FILTERED  answered, but the other account's rows are left out
-//   FORBIDDEN refused: FORBIDDEN error code or ForbiddenError member; a refused mutation changes nothing
+//   FORBIDDEN refused for the role: FORBIDDEN error code or ForbiddenError member; a refused mutation
+//             changes nothing
+//   NOT_FOUND refused for the object: NOT_FOUND code or NotFoundError member, worded exactly as for an
+//             unknown id; a refused mutation changes nothing
 //   UNAUTH    401 UNAUTHENTICATED
-// Another CSM asking for one account by id is told FORBIDDEN rather than NOT_FOUND: every caller
-// is a vendor employee, and a clear refusal beats a puzzling "not found"; lists leave it out.
+// Another CSM asking for one account (or its budget, booking, order…) by id is told NOT_FOUND, as
+// if it did not exist: a refusal naming the account would confirm that the id is real. Lists
+// leave it out.
 import crypto from 'node:crypto';
 import type { Database } from '../../src/db/knex';
 import { createStandardUsers } from './factories';
@@ -25,7 +29,7 @@ import type { TestServer } from './server';
 
 export const ROLES = ['none', 'csmOwn', 'csmOther', 'finance', 'leader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
-export type Outcome = 'ALLOW' | 'FILTERED' | 'FORBIDDEN' | 'UNAUTH';
+export type Outcome = 'ALLOW' | 'FILTERED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTH';
 export type Expected = [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
 
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
@@ -42,18 +46,19 @@ const U = 'UNAUTH' as const;
 const A = 'ALLOW' as const;
 const F = 'FORBIDDEN' as const;
 const H = 'FILTERED' as const;
+const N = 'NOT_FOUND' as const;
 
 // Common shapes of the table.
 const EVERYONE: Expected = [U, A, A, A, A, A];
-const OWN_ACCOUNT_READ: Expected = [U, A, F, A, A, A];
+const OWN_ACCOUNT_READ: Expected = [U, A, N, A, A, A];
 const OWN_ACCOUNT_LIST: Expected = [U, A, H, A, A, A];
 const REPORTING: Expected = [U, F, F, A, A, A];
 const ADMIN_ONLY: Expected = [U, F, F, F, F, A];
 const FINANCE_ONLY: Expected = [U, F, F, A, F, F];
 const FINANCE_OR_ADMIN: Expected = [U, F, F, A, F, A];
 const LEADER_ONLY: Expected = [U, F, F, F, A, F];
-const CSM_OF_ACCOUNT_OR_ADMIN: Expected = [U, A, F, F, F, A];
-const ACCOUNT_TEAM: Expected = [U, A, F, F, A, A]; // the account's CSM, a SALES_LEADER or an ADMIN
+const CSM_OF_ACCOUNT_OR_ADMIN: Expected = [U, A, N, F, F, A];
+const ACCOUNT_TEAM: Expected = [U, A, N, F, A, A]; // the account's CSM, a SALES_LEADER or an ADMIN
 
 const period = (f: Fixture) => ({ period: { fiscalYear: f.year } });
 const ids = (rows: unknown): string[] => JSON.stringify(rows).match(/[0-9a-f]{8}-[0-9a-f-]{27}/g) ?? [];
@@ -402,7 +407,7 @@ export const MUTATIONS: Record<string, Row> = {
     }),
   },
   requestBudgetTransfer: {
-    expected: [U, A, F, A, F, F],
+    expected: [U, A, N, A, F, F],
     document: withInput('requestBudgetTransfer', 'RequestBudgetTransferInput'),
     variables: (f) => ({ input: f.transferInput() }),
   },

@@ -29,6 +29,27 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  test.each([
+    [{ DATABASE_URL: 'mysql://app:s3cret-pass@db.internal/x' }, 's3cret-pass'],
+    [{ TOKEN_HASH_KEY: 'tiny-secret' }, 'tiny-secret'],
+  ])('a refused secret %o is named but not echoed', (env, secret) => {
+    expect(() => loadConfig(env)).toThrow(Object.keys(env)[0]);
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain('got');
+  });
+
+  test('production refuses the demo data, whose tokens are published', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', TOKEN_HASH_KEY: 'a-long-production-secret', DEMO_SEED: 'true' }),
+    ).toThrow('DEMO_SEED cannot be true in production');
+  });
+
   test('production turns demo data and GraphiQL off unless asked', () => {
     const config = loadConfig({ NODE_ENV: 'production', TOKEN_HASH_KEY: 'a-long-production-secret' });
     expect(config.demoSeed).toBe(false);

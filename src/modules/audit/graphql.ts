@@ -1,9 +1,10 @@
 // The audit trail as a query for ADMIN and FINANCE: who changed what, before and after.
-import { builder } from '../../graphql/builder';
+import { accountScoped, builder } from '../../graphql/builder';
 import { listAuditRecords, type AuditRecord } from './repository';
 import { isNumberKey, keysetConnection } from '../../shared/pagination';
 
 const AuditRecordRef = builder.objectRef<AuditRecord>('AuditRecord').implement({
+  ...accountScoped<AuditRecord>((r) => r.accountId),
   description: 'One recorded change: who did what to which object, with before and after snapshots.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Sequence number; later records have larger ids.' }),

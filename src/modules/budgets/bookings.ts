@@ -201,9 +201,12 @@ async function lockBooking(
   const id = requireId(bookingId, field);
   const unlocked = await repository.findBookingById(trx, id);
   if (!unlocked) throw new NotFoundError('Booking', id, field);
+  // Checked before any lock: a booking the caller may not see is not even waited for.
+  const customer = await loadReadableAccount(context, trx, unlocked.accountId, field, {
+    owned: { type: 'Booking', id },
+  });
   const budget = await repository.findBudgetById(trx, unlocked.budgetId, { forUpdate: true });
   const booking = (await repository.findBookingById(trx, id, { forUpdate: true }))!;
-  const customer = await loadReadableAccount(context, trx, booking.accountId, field);
   return { booking, budget: budget!, customer };
 }
 

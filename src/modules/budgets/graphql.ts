@@ -1,20 +1,19 @@
 // GraphQL for operating budgets, the ledger, bookings and transfers. Every money-moving mutation
 // takes an idempotencyKey; its errors are typed union members.
-import { builder } from '../../graphql/builder';
+import { accountScoped, builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, ErrorInterface } from '../../graphql/errors';
 import { BudgetExceededError, IdempotencyConflictError, InvalidTransitionError } from '../../shared/errors';
-import { isNumberKey, isStringPairKey, keysetConnection } from '../../shared/pagination';
-import { csmScope } from '../customers/access';
+import { isNumberKey, keysetConnection } from '../../shared/pagination';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
 import { PersonRef } from '../teams/graphql';
 import * as bookings from './bookings';
 import * as repository from './repository';
-import type { Booking, LedgerEntry, Transfer } from './repository';
+import type { Booking, Budget, LedgerEntry, Transfer } from './repository';
 import { BOOKING_STATES, ENTRY_KINDS, type Totals } from './rules';
 import * as service from './service';
 import * as transfers from './transfers';
-import { requireId } from '../../shared/ids';
+import { optionalId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { validateFiscalYear } from '../customers/service';
 
@@ -102,34 +101,38 @@ const OverrunSettingRef = builder
     }),
   });
 
-const TotalsRef = builder.objectRef<Totals & { currency: string }>('BudgetTotals').implement({
-  description: 'A budget’s buckets: remaining = allocated − reserved − spent.',
-  fields: (t) => ({
-    allocatedAmount: t.field({
-      type: 'Money',
-      description: 'Allocation plus adjustments and transfers.',
-      resolve: (x) => x.allocated,
+const TotalsRef = builder
+  .objectRef<Totals & { currency: string; accountId: string }>('BudgetTotals')
+  .implement({
+    ...accountScoped<Totals & { currency: string; accountId: string }>((x) => x.accountId),
+    description: 'A budget’s buckets: remaining = allocated − reserved − spent.',
+    fields: (t) => ({
+      allocatedAmount: t.field({
+        type: 'Money',
+        description: 'Allocation plus adjustments and transfers.',
+        resolve: (x) => x.allocated,
+      }),
+      reservedAmount: t.field({
+        type: 'Money',
+        description: 'Reserved by open bookings.',
+        resolve: (x) => x.reserved,
+      }),
+      spentAmount: t.field({
+        type: 'Money',
+        description: 'Spent (opening use plus delivered costs).',
+        resolve: (x) => x.spent,
+      }),
+      remainingAmount: t.field({
+        type: 'Money',
+        description: 'What can still be booked.',
+        resolve: (x) => x.remaining,
+      }),
+      currency: t.field({ type: 'Currency', description: 'Currency.', resolve: (x) => x.currency }),
     }),
-    reservedAmount: t.field({
-      type: 'Money',
-      description: 'Reserved by open bookings.',
-      resolve: (x) => x.reserved,
-    }),
-    spentAmount: t.field({
-      type: 'Money',
-      description: 'Spent (opening use plus delivered costs).',
-      resolve: (x) => x.spent,
-    }),
-    remainingAmount: t.field({
-      type: 'Money',
-      description: 'What can still be booked.',
-      resolve: (x) => x.remaining,
-    }),
-    currency: t.field({ type: 'Currency', description: 'Currency.', resolve: (x) => x.currency }),
-  }),
-});
+  });
 
 const LedgerEntryRef = builder.objectRef<LedgerEntry>('LedgerEntry').implement({
+  ...accountScoped<LedgerEntry>((e) => e.accountId),
   description: 'One append-only ledger entry. Corrections are new entries; nothing is edited.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Sequence number.' }),
@@ -163,6 +166,7 @@ const LedgerEntryRef = builder.objectRef<LedgerEntry>('LedgerEntry').implement({
 });
 
 export const BudgetRef = builder.loadableObject('Budget', {
+  ...accountScoped<Budget>((b) => b.accountId),
   description: 'A key account’s operating budget for one fiscal year: pays for free expert services.',
   load: (ids: string[], context) => repository.findBudgetsByIds(context.db, ids),
   sort: (b) => b.id,
@@ -214,6 +218,7 @@ export const BudgetRef = builder.loadableObject('Budget', {
       resolve: async (b, args, context) => ({
         ...(await repository.ledgerTotals(context.db, b.id, args.at)),
         currency: b.currency,
+        accountId: b.accountId,
       }),
     }),
     ledger: t.connection(
@@ -237,6 +242,7 @@ export const BudgetRef = builder.loadableObject('Budget', {
 });
 
 export const BookingRef = builder.loadableObject('Booking', {
+  ...accountScoped<Booking>((b) => b.accountId),
   description: 'A free expert service booked for a key account against its operating budget.',
   load: (ids: string[], context) => repository.findBookingsByIds(context.db, ids),
   sort: (b) => b.id,
@@ -306,11 +312,22 @@ export const BookingRef = builder.loadableObject('Booking', {
 });
 
 const TransferRef = builder.objectRef<Transfer>('BudgetTransfer').implement({
+  ...accountScoped<Transfer>((x) => x.accountId),
   description: 'Budget moved between two key accounts of one fiscal year, approved by a SALES_LEADER.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id.' }),
-    fromBudget: t.field({ type: BudgetRef, description: 'Giving budget.', resolve: (x) => x.fromBudgetId }),
-    toBudget: t.field({ type: BudgetRef, description: 'Receiving budget.', resolve: (x) => x.toBudgetId }),
+    fromBudget: t.field({
+      type: BudgetRef,
+      nullable: true,
+      description: 'Giving budget (null, with a NOT_FOUND error, when you may not read its account).',
+      resolve: (x) => x.fromBudgetId,
+    }),
+    toBudget: t.field({
+      type: BudgetRef,
+      nullable: true,
+      description: 'Receiving budget (null, with a NOT_FOUND error, when you may not read its account).',
+      resolve: (x) => x.toBudgetId,
+    }),
     amount: t.field({ type: 'Money', description: 'Amount.', resolve: (x) => x.amount }),
     currency: t.field({ type: 'Currency', description: 'Currency.', resolve: (x) => x.currency }),
     reason: t.exposeString('reason', { description: 'Why.' }),
@@ -322,6 +339,7 @@ const TransferRef = builder.objectRef<Transfer>('BudgetTransfer').implement({
 });
 
 const PreviewRef = builder.objectRef<service.BookingPreview>('BookingPreview').implement({
+  ...accountScoped<service.BookingPreview>((p) => p.accountId),
   description: 'What booking a free service would do to the budget. Nothing is changed.',
   fields: (t) => ({
     budget: t.field({
@@ -382,9 +400,6 @@ const BookingFilterInput = builder.inputType('BookingFilter', {
   }),
 });
 
-const opt = (value: string | number | null | undefined, field: string) =>
-  value === null || value === undefined ? null : requireId(String(value), field);
-
 builder.queryFields((t) => ({
   budget: t.field({
     type: BudgetRef,
@@ -415,12 +430,10 @@ builder.queryFields((t) => ({
     authScopes: { authenticated: true },
     args: { fiscalYear: t.arg.int({ required: false, description: 'Only this fiscal year.' }) },
     resolve: (_root, args, context) =>
-      repository.listBudgets(context.db, {
-        fiscalYear:
-          args.fiscalYear == null ? args.fiscalYear : validateFiscalYear(args.fiscalYear, 'fiscalYear'),
-        csmPersonId: csmScope(context.actor),
-        limit: 1000,
-      }),
+      service.listBudgets(
+        context,
+        args.fiscalYear == null ? args.fiscalYear : validateFiscalYear(args.fiscalYear, 'fiscalYear'),
+      ),
   }),
   bookings: t.connection(
     {
@@ -430,28 +443,15 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: BookingFilterInput, required: false, description: 'Conditions.' }) },
       resolve: (_root, args, context) => {
         const filter = args.filter ?? {};
-        return keysetConnection(
-          args,
-          {
-            of: (b: Booking) => [b.createdAt.toUTC().toISO()!, b.id] as [string, string],
-            is: isStringPairKey,
-          },
-          (page) =>
-            repository.listBookings(
-              context.db,
-              {
-                accountId: opt(filter.accountId, 'filter.accountId'),
-                budgetId: opt(filter.budgetId, 'filter.budgetId'),
-                csmPersonId: opt(filter.csmPersonId, 'filter.csmPersonId'),
-                serviceId: opt(filter.serviceId, 'filter.serviceId'),
-                states: filter.states,
-                plannedFrom: filter.plannedFrom,
-                plannedTo: filter.plannedTo,
-                visibleToCsmPersonId: csmScope(context.actor),
-              },
-              page,
-            ),
-        );
+        return service.listBookings(context, args, {
+          accountId: optionalId(filter.accountId, 'filter.accountId') ?? null,
+          budgetId: optionalId(filter.budgetId, 'filter.budgetId') ?? null,
+          csmPersonId: optionalId(filter.csmPersonId, 'filter.csmPersonId') ?? null,
+          serviceId: optionalId(filter.serviceId, 'filter.serviceId') ?? null,
+          states: filter.states,
+          plannedFrom: filter.plannedFrom,
+          plannedTo: filter.plannedTo,
+        });
       },
     },
     { description: 'A page of bookings.' },
@@ -482,7 +482,7 @@ builder.queryFields((t) => ({
       pendingOnly: t.arg.boolean({ required: false, description: 'Only those waiting for a decision.' }),
     },
     resolve: (_root, args, context) =>
-      repository.listTransfers(context.db, { state: args.pendingOnly ? 'REQUESTED' : null, limit: 500 }),
+      transfers.listTransfers(context, { pendingOnly: args.pendingOnly ?? false }),
   }),
   operatingRatio: t.field({
     type: 'Decimal',

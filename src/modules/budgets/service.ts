@@ -17,7 +17,13 @@ import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import { MONEY_SCALE, type Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
-import { loadReadableAccount } from '../customers/access';
+import { csmScope, loadReadableAccount } from '../customers/access';
+import {
+  isStringPairKey,
+  keysetConnection,
+  type Connection,
+  type ConnectionArgs,
+} from '../../shared/pagination';
 import { isKeyAccount, type Tier } from '../customers/rules';
 import { validateFiscalYear } from '../customers/service';
 import { findPriceOn, findServicesByIds } from '../catalog/repository';
@@ -253,7 +259,7 @@ export async function readBudget(context: UseCaseContext, budgetId: string): Pro
   const id = requireId(budgetId, 'id');
   const budget = await repository.findBudgetById(context.db, id);
   if (!budget) throw new NotFoundError('Budget', id, 'id');
-  await loadReadableAccount(context, context.db, budget.accountId, 'id');
+  await loadReadableAccount(context, context.db, budget.accountId, 'id', { owned: { type: 'Budget', id } });
   return budget;
 }
 
@@ -268,6 +274,7 @@ export async function budgetFor(
 }
 
 export type BookingPreview = {
+  accountId: string;
   budget: Budget | null;
   fiscalYear: number;
   settlementPrice: Decimal | null;
@@ -305,6 +312,7 @@ export async function previewBooking(
   const policy = await repository.findOverrunPolicy(context.db, customer.tier);
   const settlementPrice = price?.settlementPrice ?? null;
   return {
+    accountId: customer.id,
     budget,
     fiscalYear,
     settlementPrice,
@@ -315,4 +323,35 @@ export async function previewBooking(
       budget && settlementPrice ? fundsDecision(budget.totals.remaining, settlementPrice, policy) : null,
     problems,
   };
+}
+
+export const BUDGET_LIST_MAX = 1000;
+
+/** Budgets by account name; a CSM gets those of their own accounts. */
+export async function listBudgets(
+  context: UseCaseContext,
+  fiscalYear: number | null | undefined,
+): Promise<Budget[]> {
+  return repository.listBudgets(context.db, {
+    fiscalYear,
+    csmPersonId: csmScope(context.actor),
+    limit: BUDGET_LIST_MAX,
+  });
+}
+
+/** A page of bookings, newest first; a CSM sees only their own accounts' bookings. */
+export async function listBookings(
+  context: UseCaseContext,
+  page: ConnectionArgs,
+  filter: Omit<repository.BookingFilter, 'visibleToCsmPersonId'>,
+): Promise<Connection<repository.Booking>> {
+  const visibleToCsmPersonId = csmScope(context.actor);
+  return keysetConnection(
+    page,
+    {
+      of: (b: repository.Booking) => [b.createdAt.toUTC().toISO()!, b.id] as [string, string],
+      is: isStringPairKey,
+    },
+    (request) => repository.listBookings(context.db, { ...filter, visibleToCsmPersonId }, request),
+  );
 }

@@ -15,7 +15,7 @@ import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
-import { isCsmOf, loadReadableAccount } from '../customers/access';
+import { isCsmOf, loadReadableAccount, readsAllAccounts } from '../customers/access';
 import { findCustomerById } from '../customers/repository';
 import { isKeyAccount } from '../customers/rules';
 import { validateAmount } from '../catalog/rules';
@@ -50,7 +50,9 @@ export async function requestBudgetTransfer(
       if (!from) throw new NotFoundError('Budget', fromBudgetId, 'input.fromBudgetId');
       const to = await repository.findBudgetById(trx, toBudgetId);
       if (!to) throw new NotFoundError('Budget', toBudgetId, 'input.toBudgetId');
-      const giver = await loadReadableAccount(context, trx, from.accountId, 'input.fromBudgetId');
+      const giver = await loadReadableAccount(context, trx, from.accountId, 'input.fromBudgetId', {
+        owned: { type: 'Budget', id: fromBudgetId },
+      });
       if (!hasRole(context.actor, 'FINANCE') && !isCsmOf(context.actor, giver)) {
         throw new ForbiddenActionError(
           `only FINANCE or the CSM of ${giver.name} may request a transfer from its budget`,
@@ -151,4 +153,19 @@ export async function decideBudgetTransfer(
       return after;
     },
   );
+}
+
+export const TRANSFER_LIST_MAX = 500;
+
+/** Budget transfers, newest first: for the roles that read every account (the field says which). */
+export async function listTransfers(
+  context: UseCaseContext,
+  options: { pendingOnly: boolean },
+): Promise<Transfer[]> {
+  if (!readsAllAccounts(context.actor))
+    throw new ForbiddenActionError('your roles do not allow listing transfers');
+  return repository.listTransfers(context.db, {
+    state: options.pendingOnly ? 'REQUESTED' : null,
+    limit: TRANSFER_LIST_MAX,
+  });
 }

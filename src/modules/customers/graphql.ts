@@ -1,11 +1,9 @@
 // GraphQL for customers: the Customer type (related objects through dataloaders), lists,
 // tier history and suggestions, and the mutations that change accounts, tiers and policy.
-import { builder } from '../../graphql/builder';
+import { accountScoped, builder } from '../../graphql/builder';
 import { optionalId } from '../../shared/ids';
 import { COMMON_MUTATION_ERRORS, ErrorInterface } from '../../graphql/errors';
-import { isStringPairKey, keysetConnection } from '../../shared/pagination';
 import { PersonRef, TeamRef } from '../teams/graphql';
-import { csmScope, loadReadableAccount } from './access';
 import * as repository from './repository';
 import type { Customer, CustomerFinancials, TierChange } from './repository';
 import { isKeyAccount, TIER_MEANINGS, TIERS, type TierChangeBlocker, type TieringPolicy } from './rules';
@@ -44,6 +42,7 @@ export const ChannelPartnerRef = builder.loadableObject('ChannelPartner', {
 });
 
 const TierChangeRef = builder.objectRef<TierChange>('TierChange').implement({
+  ...accountScoped<TierChange>((c) => c.accountId),
   description: 'One entry of an account’s effective-dated tier history.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Sequence number.' }),
@@ -65,6 +64,7 @@ const TierChangeRef = builder.objectRef<TierChange>('TierChange').implement({
 });
 
 const FinancialsRef = builder.objectRef<CustomerFinancials>('CustomerFinancials').implement({
+  ...accountScoped<CustomerFinancials>((f) => f.accountId),
   description: 'Figures used for tiering in one fiscal year.',
   fields: (t) => ({
     fiscalYear: t.exposeInt('fiscalYear', { description: 'Fiscal year.' }),
@@ -87,6 +87,7 @@ const FinancialsRef = builder.objectRef<CustomerFinancials>('CustomerFinancials'
 });
 
 export const CustomerRef = builder.loadableObject('Customer', {
+  ...accountScoped<Customer>((c) => c.id),
   description: 'A customer account of the vendor, in one tier, covered by teams and people.',
   load: (ids: string[], context) => repository.findCustomersByIds(context.db, ids),
   sort: (customer) => customer.id,
@@ -191,6 +192,7 @@ const TieringPolicyRef = builder.objectRef<TieringPolicy>('TieringPolicy').imple
 });
 
 const TierSuggestionRef = builder.objectRef<service.TierSuggestionView>('TierSuggestion').implement({
+  ...accountScoped<service.TierSuggestionView>((s) => s.customer.id),
   description:
     'An account whose suggested tier differs from its current one. A suggestion never changes a tier.',
   fields: (t) => ({
@@ -250,7 +252,7 @@ builder.queryFields((t) => ({
     description: 'One account. A CSM sees only the accounts they are the CSM of.',
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ description: 'Account id.' }) },
-    resolve: (_root, args, context) => loadReadableAccount(context, context.db, String(args.id), 'id'),
+    resolve: (_root, args, context) => service.readCustomer(context, String(args.id)),
   }),
   customers: t.connection(
     {
@@ -266,30 +268,14 @@ builder.queryFields((t) => ({
             : filter.keyAccount === false
               ? (['B', 'D', 'E'] as const)
               : null;
-        const tiers =
-          filter.tiers && keyTiers
-            ? filter.tiers.filter((tier) => (keyTiers as readonly string[]).includes(tier))
-            : (filter.tiers ?? keyTiers);
-        return keysetConnection(
-          args,
-          { of: (c: Customer) => [c.name, c.id] as [string, string], is: isStringPairKey },
-          async (page) =>
-            // keyAccount and tiers that exclude each other match nothing.
-            tiers && tiers.length === 0
-              ? []
-              : repository.listCustomers(
-                  context.db,
-                  {
-                    tiers,
-                    csmPersonId: optionalId(filter.csmPersonId, 'filter.csmPersonId') ?? null,
-                    region: filter.region,
-                    industry: filter.industry,
-                    search: filter.search,
-                    visibleToCsmPersonId: csmScope(context.actor),
-                  },
-                  page,
-                ),
-        );
+        return service.listCustomers(context, args, {
+          keyTiers,
+          tiers: filter.tiers,
+          csmPersonId: optionalId(filter.csmPersonId, 'filter.csmPersonId') ?? null,
+          region: filter.region,
+          industry: filter.industry,
+          search: filter.search,
+        });
       },
     },
     { description: 'A page of customers.' },

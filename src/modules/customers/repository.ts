@@ -118,6 +118,12 @@ export async function findCustomerById(
   return row ? toCustomer(row) : null;
 }
 
+/** The ids of the accounts a person is the CSM of: what a CSM may read. */
+export async function findAccountIdsOfCsm(db: Queryable, csmPersonId: string): Promise<Set<string>> {
+  const rows: { id: string }[] = await db('customers').select('id').where({ csm_person_id: csmPersonId });
+  return new Set(rows.map((row) => row.id));
+}
+
 export async function findCustomersByIds(db: Queryable, ids: readonly string[]): Promise<Customer[]> {
   return (await db<CustomerRow>('customers').whereIn('id', [...ids])).map(toCustomer);
 }

@@ -14,6 +14,12 @@ import {
 } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import { optionalText } from '../../shared/text';
+import {
+  isStringPairKey,
+  keysetConnection,
+  type Connection,
+  type ConnectionArgs,
+} from '../../shared/pagination';
 import { MONEY_SCALE, type Decimal } from '../../shared/money';
 import { fiscalYearOf } from '../../shared/fiscal';
 import { recordAudit } from '../audit/repository';
@@ -429,4 +435,35 @@ export async function updateChannelPartner(
     });
     return after;
   });
+}
+
+/** One account the caller may read (NOT_FOUND otherwise, as for an unknown id). */
+export async function readCustomer(context: UseCaseContext, accountId: string): Promise<Customer> {
+  return loadReadableAccount(context, context.db, accountId, 'id');
+}
+
+/** A page of accounts by name; a CSM sees only their own. `keyTiers` narrows to key or other accounts. */
+export async function listCustomers(
+  context: UseCaseContext,
+  page: ConnectionArgs,
+  filter: Omit<repository.CustomerFilter, 'visibleToCsmPersonId' | 'tiers'> & {
+    tiers?: readonly Tier[] | null;
+    keyTiers: readonly Tier[] | null;
+  },
+): Promise<Connection<Customer>> {
+  const visibleToCsmPersonId = csmScope(context.actor);
+  const { keyTiers, ...rest } = filter;
+  const tiers =
+    filter.tiers && keyTiers
+      ? filter.tiers.filter((tier) => keyTiers.includes(tier))
+      : (filter.tiers ?? keyTiers);
+  return keysetConnection(
+    page,
+    { of: (c: Customer) => [c.name, c.id] as [string, string], is: isStringPairKey },
+    async (request) =>
+      // keyAccount and tiers that exclude each other match nothing.
+      tiers && tiers.length === 0
+        ? []
+        : repository.listCustomers(context.db, { ...rest, tiers, visibleToCsmPersonId }, request),
+  );
 }

@@ -1,6 +1,5 @@
 // GraphQL for paid service orders: quote → confirm → deliver → accept, with revenue and margin.
-import { builder } from '../../graphql/builder';
-import { csmScope } from '../customers/access';
+import { accountScoped, builder } from '../../graphql/builder';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
 import { MONEY_ERRORS } from '../budgets/graphql';
@@ -23,6 +22,7 @@ const OrderStateEnum = builder.enumType('PaidOrderState', {
 });
 
 const PaidOrderRef = builder.objectRef<PaidOrder>('PaidOrder').implement({
+  ...accountScoped<PaidOrder>((o) => o.accountId),
   description: 'A paid expert service sold to a customer: revenue of the service department.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id.' }),
@@ -90,11 +90,9 @@ builder.queryField('paidOrders', (t) =>
       state: t.arg({ type: OrderStateEnum, required: false, description: 'Only this state.' }),
     },
     resolve: (_root, args, context) =>
-      repository.listOrders(context.db, {
+      service.listOrders(context, {
         accountId: optionalId(args.accountId, 'accountId') ?? null,
         state: args.state,
-        visibleToCsmPersonId: csmScope(context.actor),
-        limit: 500,
       }),
   }),
 );

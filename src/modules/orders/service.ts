@@ -8,7 +8,7 @@ import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
-import { isCsmOf, loadReadableAccount } from '../customers/access';
+import { csmScope, isCsmOf, loadReadableAccount, type OwnedObject } from '../customers/access';
 import { findPriceOn, findServicesByIds } from '../catalog/repository';
 import { validateAmount } from '../catalog/rules';
 import { today } from '../catalog/service';
@@ -30,8 +30,14 @@ function validateHours(hours: Decimal, field: string, positive: boolean): Decima
 
 const loadOrder = (context: UseCaseContext) => (id: string) => repository.findOrderById(context.db, id);
 
-async function requireSeller(context: UseCaseContext, trx: Transaction, accountId: string, field: string) {
-  const customer = await loadReadableAccount(context, trx, accountId, field);
+async function requireSeller(
+  context: UseCaseContext,
+  trx: Transaction,
+  accountId: string,
+  field: string,
+  owned?: OwnedObject,
+) {
+  const customer = await loadReadableAccount(context, trx, accountId, field, { owned });
   if (!hasAnyRole(context.actor, ['ADMIN', 'SALES_LEADER']) && !isCsmOf(context.actor, customer)) {
     throw new ForbiddenActionError(
       'paid orders are managed by the account’s CSM, a SALES_LEADER or an ADMIN',
@@ -126,7 +132,10 @@ export async function advancePaidOrder(
     async (trx) => {
       const before = await repository.findOrderById(trx, orderId, { forUpdate: true });
       if (!before) throw new NotFoundError('PaidOrder', orderId, 'input.orderId');
-      await requireSeller(context, trx, before.accountId, 'input.orderId');
+      await requireSeller(context, trx, before.accountId, 'input.orderId', {
+        type: 'PaidOrder',
+        id: orderId,
+      });
       assertOrderTransition(before.state, input.to);
       const after = await repository.updateOrder(trx, orderId, {
         state: input.to,
@@ -147,4 +156,18 @@ export async function advancePaidOrder(
       return after;
     },
   );
+}
+
+export const ORDER_LIST_MAX = 500;
+
+/** Paid orders, newest first; a CSM sees only their own accounts' orders. */
+export async function listOrders(
+  context: UseCaseContext,
+  filter: { accountId: string | null; state?: OrderState | null },
+): Promise<PaidOrder[]> {
+  return repository.listOrders(context.db, {
+    ...filter,
+    visibleToCsmPersonId: csmScope(context.actor),
+    limit: ORDER_LIST_MAX,
+  });
 }

@@ -1,5 +1,5 @@
 // GraphQL for opportunities and the investment made to win them.
-import { builder } from '../../graphql/builder';
+import { accountScoped, builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
@@ -23,6 +23,7 @@ const StageEnum = builder.enumType('OpportunityStage', {
 });
 
 const InvestmentRef = builder.objectRef<Investment>('OpportunityInvestment').implement({
+  ...accountScoped<Investment>((i) => i.accountId),
   description:
     'Free resources spent to win a registered opportunity: its pre-sales cost, never charged to the operating budget.',
   fields: (t) => ({
@@ -41,6 +42,7 @@ const InvestmentRef = builder.objectRef<Investment>('OpportunityInvestment').imp
 });
 
 export const OpportunityRef = builder.objectRef<Opportunity>('Opportunity').implement({
+  ...accountScoped<Opportunity>((o) => o.accountId),
   description: 'An opportunity hatched or caught with a key account.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id.' }),
@@ -159,6 +161,7 @@ builder.mutationFields((t) => ({
 }));
 
 const AssessmentRef = builder.objectRef<Assessment>('RelationshipAssessment').implement({
+  ...accountScoped<Assessment>((a) => a.accountId),
   description:
     'Scores of the business relationship on a 1–5 scale (1 poor, 2 weak, 3 neutral, 4 good, 5 excellent).',
   fields: (t) => ({

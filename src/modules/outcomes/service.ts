@@ -13,7 +13,7 @@ import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
-import { isCsmOf, loadReadableAccount } from '../customers/access';
+import { isCsmOf, loadReadableAccount, type OwnedObject } from '../customers/access';
 import { findServicesByIds } from '../catalog/repository';
 import { validateAmount } from '../catalog/rules';
 import { today } from '../catalog/service';
@@ -29,8 +29,14 @@ const STAGE_ORDER: Record<OpportunityStage, OpportunityStage[]> = {
   LOST: [],
 };
 
-async function requireOwner(context: UseCaseContext, trx: Transaction, accountId: string, field: string) {
-  const customer = await loadReadableAccount(context, trx, accountId, field);
+async function requireOwner(
+  context: UseCaseContext,
+  trx: Transaction,
+  accountId: string,
+  field: string,
+  owned?: OwnedObject,
+) {
+  const customer = await loadReadableAccount(context, trx, accountId, field, { owned });
   if (!hasAnyRole(context.actor, ['SALES_LEADER', 'ADMIN']) && !isCsmOf(context.actor, customer)) {
     throw new ForbiddenActionError(
       'opportunities are managed by the account’s CSM, a SALES_LEADER or an ADMIN',
@@ -84,7 +90,10 @@ export async function setOpportunityStage(
   return inTransaction(context.db, async (trx) => {
     const before = await repository.findOpportunityById(trx, opportunityId, { forUpdate: true });
     if (!before) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
-    await requireOwner(context, trx, before.accountId, 'input.opportunityId');
+    await requireOwner(context, trx, before.accountId, 'input.opportunityId', {
+      type: 'Opportunity',
+      id: opportunityId,
+    });
     if (!STAGE_ORDER[before.stage].includes(input.stage))
       throw new InvalidTransitionError('Opportunity', before.stage, input.stage);
     const after = await repository.updateOpportunityStage(trx, opportunityId, input.stage, today(context));
@@ -126,7 +135,10 @@ export async function recordOpportunityInvestment(
     async (trx) => {
       const opportunity = await repository.findOpportunityById(trx, opportunityId, { forUpdate: true });
       if (!opportunity) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
-      await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId');
+      await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId', {
+      type: 'Opportunity',
+      id: opportunityId,
+    });
       if (opportunity.stage !== 'REGISTERED') {
         throw new ValidationError(
           'input.opportunityId',
@@ -214,7 +226,10 @@ export async function linkBookingToOpportunity(
   return inTransaction(context.db, async (trx) => {
     const opportunity = await repository.findOpportunityById(trx, opportunityId);
     if (!opportunity) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
-    await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId');
+    await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId', {
+      type: 'Opportunity',
+      id: opportunityId,
+    });
     const booking = await findBookingById(trx, bookingId);
     if (!booking) throw new NotFoundError('Booking', bookingId, 'input.bookingId');
     if (booking.accountId !== opportunity.accountId)

@@ -1,5 +1,5 @@
 // GraphQL for the read side: cost allocation for finance and per-account ROI for sales leaders.
-import { builder } from '../../graphql/builder';
+import { accountScoped, builder } from '../../graphql/builder';
 import { requireId, optionalId } from '../../shared/ids';
 import { fiscalLabel, type FiscalPeriod } from '../../shared/fiscal';
 import { TierEnum, CustomerRef } from '../customers/graphql';
@@ -150,6 +150,7 @@ const UpliftRef = builder.objectRef<Uplift>('RelationshipUplift').implement({
 });
 
 const RoiRef = builder.objectRef<service.RoiView>('AccountRoi').implement({
+  ...accountScoped<service.RoiView>((r) => r.accountId),
   description:
     'One account’s input (free spend) against its output (relationship uplift, opportunities) in a fiscal period.',
   fields: (t) => ({

@@ -1,5 +1,5 @@
 // GraphQL for fairness signals, burn-rate forecasts, tier review proposals and the paid P&L.
-import { builder } from '../../graphql/builder';
+import { accountScoped, builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { BudgetRef } from '../budgets/graphql';
@@ -44,6 +44,7 @@ const SettingsRef = builder.objectRef<ReportSettings>('ReportSettings').implemen
 });
 
 const FairnessRef = builder.objectRef<service.FairnessView>('FairnessSignal').implement({
+  ...accountScoped<service.FairnessView>((f) => f.accountId),
   description: 'An account whose free spend is out of line with its revenue target or potential.',
   fields: (t) => ({
     account: t.field({ type: CustomerRef, description: 'The account.', resolve: (f) => f.accountId }),
@@ -75,6 +76,7 @@ const FairnessRef = builder.objectRef<service.FairnessView>('FairnessSignal').im
 });
 
 const BurnRef = builder.objectRef<service.BurnView>('BurnForecast').implement({
+  ...accountScoped<service.BurnView>((b) => b.accountId),
   description: 'A budget’s spend projected to the fiscal year end.',
   fields: (t) => ({
     budget: t.field({ type: BudgetRef, description: 'The budget.', resolve: (b) => b.budgetId }),
@@ -95,6 +97,7 @@ const BurnRef = builder.objectRef<service.BurnView>('BurnForecast').implement({
 });
 
 const ProposalRef = builder.objectRef<service.ProposalView>('TierReviewProposal').implement({
+  ...accountScoped<service.ProposalView>((p) => p.accountId),
   description:
     'A candidate tier change from outcomes. Nothing changes until someone applies it with changeTier.',
   fields: (t) => ({
@@ -151,6 +154,7 @@ const PnlRef = builder.objectRef<PnlGroup>('PaidServicePnl').implement({
 });
 
 const NetRef = builder.objectRef<AccountNet>('AccountNetMargin').implement({
+  ...accountScoped<AccountNet>((n) => n.accountId),
   description: 'An account’s paid-service margin net of the free investment in it.',
   fields: (t) => ({
     account: t.field({ type: CustomerRef, description: 'The account.', resolve: (n) => n.accountId }),

@@ -1,6 +1,6 @@
 // GraphQL for coverage and routing: delivery projects, SLA policies, route(accountId, need) and
 // the coverage-gap report, plus the ADMIN mutations that assign coverage.
-import { builder } from '../../graphql/builder';
+import { accountScoped, builder } from '../../graphql/builder';
 import { optionalId } from '../../shared/ids';
 import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
 import { CustomerRef, TierEnum } from '../customers/graphql';
@@ -123,6 +123,7 @@ const HopRef = builder.objectRef<Hop>('RouteHop').implement({
 });
 
 const RouteRef = builder.objectRef<service.RouteView>('Route').implement({
+  ...accountScoped<service.RouteView>((r) => r.accountId),
   description: 'Who serves a need of an account, hop by hop (DOMAIN.md section 4).',
   fields: (t) => ({
     account: t.field({ type: CustomerRef, description: 'The account.', resolve: (r) => r.accountId }),
@@ -148,6 +149,7 @@ const RouteRef = builder.objectRef<service.RouteView>('Route').implement({
 });
 
 const DeliveryProjectRef = builder.objectRef<DeliveryProject>('DeliveryProject').implement({
+  ...accountScoped<DeliveryProject>((p) => p.accountId),
   description:
     'A contract project with a named delivery contact, who keeps serving its customisation after go-live.',
   fields: (t) => ({
@@ -185,6 +187,7 @@ builder.objectField(CustomerRef, 'deliveryProjects', (t) =>
 );
 
 const CoverageGapRef = builder.objectRef<CoverageGapRow>('CoverageGap').implement({
+  ...accountScoped<CoverageGapRow>((g) => g.accountId),
   description: 'A missing assignment on one account.',
   fields: (t) => ({
     kind: t.field({ type: GapKindEnum, description: 'What is missing.', resolve: (g) => g.kind }),

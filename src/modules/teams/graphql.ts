@@ -108,9 +108,13 @@ export const PersonRef = builder.loadableObject('Person', {
       group: (row) => row.memberPersonId,
       resolve: (person) => person.id,
     }),
+    // Internal cost is finance data: other roles get null, not an error that blanks the list.
     costRates: t.loadableGroup({
       type: CostRateRef,
-      description: 'Cost rates, newest first.',
+      nullable: true,
+      description: 'Cost rates, newest first. Null unless you are FINANCE or ADMIN (internal cost).',
+      authScopes: { $any: { finance: true, admin: true } },
+      unauthorizedResolver: () => null,
       load: (personIds: string[], context) => repository.findCostRates(context.db, personIds),
       group: (rate) => rate.personId,
       resolve: (person) => person.id,
