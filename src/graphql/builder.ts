@@ -71,7 +71,9 @@ export const builder = new SchemaBuilder<{
         });
       if (failedScope(result.failure, 'readAccount'))
         return new GraphQLError('Not found, or not visible to you', { extensions: { code: 'NOT_FOUND' } });
-      return new GraphQLError('Your roles do not allow this operation', { extensions: { code: 'FORBIDDEN' } });
+      return new GraphQLError('Your roles do not allow this operation', {
+        extensions: { code: 'FORBIDDEN' },
+      });
     },
   },
   relay: {

@@ -3,7 +3,6 @@ import { accountScoped, builder } from '../../graphql/builder';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
 import { MONEY_ERRORS } from '../budgets/graphql';
-import * as repository from './repository';
 import type { PaidOrder } from './repository';
 import { margin, ORDER_STATES } from './rules';
 import * as service from './service';

@@ -136,9 +136,9 @@ export async function recordOpportunityInvestment(
       const opportunity = await repository.findOpportunityById(trx, opportunityId, { forUpdate: true });
       if (!opportunity) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');
       await requireOwner(context, trx, opportunity.accountId, 'input.opportunityId', {
-      type: 'Opportunity',
-      id: opportunityId,
-    });
+        type: 'Opportunity',
+        id: opportunityId,
+      });
       if (opportunity.stage !== 'REGISTERED') {
         throw new ValidationError(
           'input.opportunityId',
