@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { openDatabase } from '../src/db/open';
 import { migrateToLatest } from '../src/db/migrate';
-import { seedDemo } from '../seeds/demo';
+import { DemoRefusedError, seedDemo } from '../seeds/demo';
 
 async function run(): Promise<void> {
   const config = loadConfig();
@@ -24,5 +24,5 @@ async function run(): Promise<void> {
 
 run().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof DemoRefusedError ? 2 : 1);
 });

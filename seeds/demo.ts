@@ -1,6 +1,7 @@
 // Demo data: loaded by `npm start` when the database is empty, or on demand by `npm run seed`.
 // Idempotent: every row has a natural key and is inserted only when missing. Demo tokens are
 // fixed strings so the README's example queries work as written; never enable in production.
+import { isProductionDatabase } from '../src/modules/users/bootstrap';
 import type { Knex } from 'knex';
 import { hashToken } from '../src/modules/users/tokens';
 import { DateTime } from 'luxon';
@@ -469,10 +470,21 @@ async function seedMoney(trx: Knex.Transaction, options: DemoSeedOptions): Promi
   }
 }
 
+export class DemoRefusedError extends Error {}
+
 export async function seedDemo(db: Knex, options: DemoSeedOptions): Promise<void> {
+  // The demo users' tokens are published in the README: never in production.
+  if (options.config.env === 'production')
+    throw new DemoRefusedError(
+      'the demo data cannot be loaded with NODE_ENV=production (its tokens are published)',
+    );
   await db.transaction(async (trx) => {
     // One seeder at a time, so two instances starting together do not race each other.
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['demo-seed']);
+    if (await isProductionDatabase(trx))
+      throw new DemoRefusedError(
+        'this database has run in production: the demo data (with published tokens) is never loaded into it',
+      );
     const userIds = await seedUsers(trx, options);
     await seedOrganisation(trx, userIds, options);
     await seedMoney(trx, options);

@@ -48,6 +48,7 @@ const schema = z.object({
   GRAPHQL_MAX_COST: integerString(100, 10_000_000).default(50_000),
   INTROSPECTION: booleanString.optional(),
   RATE_LIMIT_PER_MINUTE: integerString(0, 1_000_000).default(1_200),
+  IDEMPOTENCY_KEY_RETENTION_HOURS: integerString(1, 8_760).default(168),
 });
 
 export type Config = {
@@ -83,6 +84,8 @@ export type Config = {
   introspection: boolean;
   /** GraphQL requests per minute per API token and instance; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** How long an idempotency key answers replays; older keys are pruned and count as new. */
+  idempotencyKeyRetentionHours: number;
 };
 
 export class ConfigError extends Error {
@@ -154,5 +157,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     introspection: v.INTROSPECTION ?? !production,
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    idempotencyKeyRetentionHours: v.IDEMPOTENCY_KEY_RETENTION_HOURS,
   };
 }

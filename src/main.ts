@@ -11,7 +11,9 @@ import { migrateToLatest } from './db/migrate';
 import { createApp } from './app';
 import { expireLapsedBookings } from './modules/budgets/bookings';
 import { rollUpAll } from './modules/reports/rollup';
+import { pruneIdempotencyKeys } from './shared/idempotency';
 import { DEMO_USERS, databaseIsEmpty, seedDemo } from '../seeds/demo';
+import { countUsersWithEmails, markProductionDatabase } from './modules/users/bootstrap';
 
 function fail(message: string, exitCode: number): never {
   process.stderr.write(`${message}\n`);
@@ -51,6 +53,22 @@ async function main(): Promise<void> {
 
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  // Production never runs beside the demo's published tokens, and marks the database as its own.
+  if (config.env === 'production') {
+    if (
+      (await countUsersWithEmails(
+        db,
+        DEMO_USERS.map((user) => user.email),
+      )) > 0
+    ) {
+      await database.close().catch(() => undefined);
+      fail(
+        'Refusing to start in production: this database holds the demo users, whose API tokens are published. Use a fresh database, then npm run create-admin',
+        2,
+      );
+    }
+    await markProductionDatabase(db);
+  }
   let demo = false;
   if (config.demoSeed) {
     if (await databaseIsEmpty(db)) {
@@ -88,8 +106,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  // Lapsed reservations are released by a sweep on an interval; any instance may run it (rows
-  // another instance holds are skipped).
+  // Lapsed reservations are released, and idempotency keys past their retention pruned, by a
+  // sweep on an interval; any instance may run it (rows another instance holds are skipped).
   const sweepContext = { db, actor: null, requestId: 'expiry-sweep', fiscalCalendar: config.fiscal, config };
   const sweep =
     config.expirySweepIntervalMs > 0
@@ -97,6 +115,9 @@ async function main(): Promise<void> {
           expireLapsedBookings(sweepContext)
             .then((expired) => expired > 0 && logger.info({ expired }, 'lapsed reservations released'))
             .catch((error) => logger.error({ err: error }, 'expiry sweep failed'));
+          pruneIdempotencyKeys(db, config.idempotencyKeyRetentionHours)
+            .then((pruned) => pruned > 0 && logger.info({ pruned }, 'expired idempotency keys pruned'))
+            .catch((error) => logger.error({ err: error }, 'idempotency key pruning failed'));
         }, config.expirySweepIntervalMs)
       : null;
   sweep?.unref();

@@ -8,6 +8,7 @@ import {
   ERROR_CODES,
   ForbiddenActionError,
   IdempotencyConflictError,
+  IdempotencyInProgressError,
   InvalidTransitionError,
   NotFoundError,
   ValidationError,
@@ -23,6 +24,9 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
     INVALID_TRANSITION: { description: 'The object is not in a state that allows this step.' },
     BUDGET_EXCEEDED: { description: 'The amount is larger than what remains of the budget.' },
     IDEMPOTENCY_CONFLICT: { description: 'The idempotency key was already used with different input.' },
+    IDEMPOTENCY_IN_PROGRESS: {
+      description: 'A request with the same idempotency key is still running: retry shortly for its outcome.',
+    },
   } satisfies Record<(typeof ERROR_CODES)[number], { description: string }>,
 });
 
@@ -54,6 +58,11 @@ const errorTypes = [
     IdempotencyConflictError,
     'IdempotencyConflictError',
     'The idempotency key was used with different input.',
+  ],
+  [
+    IdempotencyInProgressError,
+    'IdempotencyInProgressError',
+    'A request with the same idempotency key is still running; retry shortly.',
   ],
 ] as const;
 

@@ -11,6 +11,7 @@ import { authenticate } from '../modules/users/service';
 import { bearerToken, hashToken } from '../modules/users/tokens';
 import { RateLimiter } from './rate-limit';
 import { DomainError } from '../shared/errors';
+import { answeredFromReplay } from '../shared/idempotency';
 import { isRetryableDatabaseError, RETRYABLE_MESSAGE } from '../db/errors';
 
 type ServerContext = { req: IncomingMessage & { id?: unknown } };
@@ -86,6 +87,20 @@ function useRefuseNulCharacters(): Plugin<RequestContext> {
   };
 }
 
+/** A mutation answered from a stored outcome says so: `extensions.idempotentReplay: true`. */
+function useReportIdempotentReplays(): Plugin<RequestContext> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          if (!answeredFromReplay(args.contextValue) || Symbol.asyncIterator in result) return;
+          setResult({ ...result, extensions: { ...result.extensions, idempotentReplay: true } });
+        },
+      };
+    },
+  };
+}
+
 function useRequireAuthentication(): Plugin<RequestContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
@@ -120,6 +135,7 @@ export function createGraphQLServer(
       ...limitPlugins(services.config),
       useRequireAuthentication(),
       useRefuseNulCharacters(),
+      useReportIdempotentReplays(),
     ],
     context: async ({ req, request }) => {
       const requestId = String(req.id ?? crypto.randomUUID());

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'INVALID_TRANSITION',
   'BUDGET_EXCEEDED',
   'IDEMPOTENCY_CONFLICT',
+  'IDEMPOTENCY_IN_PROGRESS',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -69,7 +70,18 @@ export class IdempotencyConflictError extends DomainError {
   constructor(idempotencyKey: string) {
     super(
       `Idempotency key ${idempotencyKey} was already used with different input; use a new key for a new request`,
-      'idempotencyKey',
+      'input.idempotencyKey',
+    );
+  }
+}
+
+/** The same key is being executed by another request right now: retry shortly for its outcome. */
+export class IdempotencyInProgressError extends DomainError {
+  readonly code = 'IDEMPOTENCY_IN_PROGRESS' as const;
+  constructor() {
+    super(
+      'A request with this idempotency key is still being processed; retry in a moment to get its outcome',
+      'input.idempotencyKey',
     );
   }
 }

@@ -294,13 +294,13 @@ describe('booking against the budget', () => {
     }
   });
 
-  test('only the account’s CSM books; another CSM is refused', async () => {
+  test('only the account’s CSM books; another CSM is told the account does not exist', async () => {
     const { account } = await keyAccountWithBudget(database.db, org, finance());
     const service = await createFreeService(database.db, admin(), '10');
     const refused = await gql(users.otherCsm.token, BOOK, {
       input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey: key() },
     });
-    expect(refused).toMatchObject({ __typename: 'ForbiddenError' });
+    expect(refused).toMatchObject({ __typename: 'NotFoundError', field: 'input.accountId' });
   });
 
   test('a booking keeps the price in force when it was made', async () => {
@@ -545,7 +545,7 @@ describe('budgets', () => {
         idempotencyKey: key(),
       },
     });
-    expect(notTheirs).toMatchObject({ __typename: 'ForbiddenError' });
+    expect(notTheirs).toMatchObject({ __typename: 'NotFoundError', field: 'input.fromBudgetId' });
     const requested = await gql(users.csm.token, REQUEST, {
       input: {
         fromBudgetId: giver.budget.id,

@@ -14,8 +14,8 @@ import {
   keyAccountWithBudget,
   ledgerMismatches,
 } from '../support/money';
+import { BudgetExceededError, IdempotencyInProgressError } from '../../src/shared/errors';
 import { bookFreeService } from '../../src/modules/budgets/bookings';
-import { BudgetExceededError } from '../../src/shared/errors';
 
 let database: TestDatabase;
 let users: Awaited<ReturnType<typeof createStandardUsers>>;
@@ -59,25 +59,63 @@ test('200 concurrent bookings against one budget: exactly as many as fit, never 
   expect(await ledgerMismatches(database.db)).toEqual([]);
 });
 
-test('concurrent replays of one booking create it exactly once', async () => {
+/** Runs `attempt` until it stops answering IDEMPOTENCY_IN_PROGRESS (what a retrying client does). */
+async function untilSettled<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof IdempotencyInProgressError) || tries > 200) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+test('concurrent requests with one key: one runs, the others are told it is in progress, and all settle on it', async () => {
   const { account, budget } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
     amount: '1000',
   });
   const service = await createFreeService(database.db, actorOf(users.admin), '10');
   const sharedKey = key();
-  const results = await Promise.all(
-    Array.from({ length: 20 }, () =>
+  const book = () =>
+    bookFreeService(contextFor(database.db, csm()), {
+      accountId: account.id,
+      serviceId: service.id,
+      plannedDate: inDays(3),
+      idempotencyKey: sharedKey,
+    });
+  const answers = await Promise.allSettled(Array.from({ length: 20 }, book));
+  const booked = answers.filter((a) => a.status === 'fulfilled').map((a) => a.value.id);
+  const others = answers.filter((a) => a.status === 'rejected').map((a) => a.reason);
+  // Every answer is the booking or "in progress": never a refusal beside a success.
+  expect(others.every((reason) => reason instanceof IdempotencyInProgressError)).toBe(true);
+  expect(new Set(booked).size).toBe(1);
+  const settled = await Promise.all(others.map(() => untilSettled(book)));
+  expect(new Set([...booked, ...settled.map((b) => b.id)]).size).toBe(1);
+  expect(await database.db('bookings').where({ budget_id: budget.id }).count('* as n')).toEqual([{ n: '1' }]);
+  expect((await database.db('budgets').where({ id: budget.id }).first()).reserved_amount).toBe('10.00');
+});
+
+test('concurrent requests with one key that does not fit: every settled answer is the same refusal, nothing booked', async () => {
+  const { account, budget } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
+    amount: '5',
+  });
+  const service = await createFreeService(database.db, actorOf(users.admin), '10');
+  const sharedKey = key();
+  const book = () =>
+    untilSettled(() =>
       bookFreeService(contextFor(database.db, csm()), {
         accountId: account.id,
         serviceId: service.id,
         plannedDate: inDays(3),
         idempotencyKey: sharedKey,
       }),
-    ),
+    );
+  const answers = await Promise.allSettled(Array.from({ length: 20 }, book));
+  expect(answers.map((a) => (a.status === 'rejected' ? a.reason.constructor.name : 'booked'))).toEqual(
+    Array(20).fill('BudgetExceededError'),
   );
-  expect(new Set(results.map((booking) => booking.id)).size).toBe(1);
-  expect(await database.db('bookings').where({ budget_id: budget.id }).count('* as n')).toEqual([{ n: '1' }]);
-  expect((await database.db('budgets').where({ id: budget.id }).first()).reserved_amount).toBe('10.00');
+  expect(await database.db('bookings').where({ budget_id: budget.id }).count('* as n')).toEqual([{ n: '0' }]);
 });
 
 test('a failure in the middle of a booking leaves neither a booking nor a ledger entry nor an audit row', async () => {
@@ -132,19 +170,19 @@ describe('two server processes sharing the database', () => {
     });
     const service = await createFreeService(database.db, actorOf(users.admin), '30.00');
     const BOOK = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename ... on Booking { id } } }`;
-    const post = async (port: number, idempotencyKey: string) => {
+    type Answer = { __typename: string; id?: string };
+    const post = async (port: number, idempotencyKey: string, accountId = account.id) => {
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${users.csm.token}` },
         body: JSON.stringify({
           query: BOOK,
           variables: {
-            input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey },
+            input: { accountId, serviceId: service.id, plannedDate: inDays(2), idempotencyKey },
           },
         }),
       });
-      return ((await response.json()) as { data: { bookFreeService: { __typename: string; id?: string } } })
-        .data.bookFreeService;
+      return ((await response.json()) as { data: { bookFreeService: Answer } }).data.bookFreeService;
     };
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, index) => post(servers[index % 2]!.port, key())),
@@ -154,11 +192,24 @@ describe('two server processes sharing the database', () => {
     expect(typenames.filter((t) => t === 'BudgetExceededError')).toHaveLength(34);
     expect((await database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe('20.00');
 
+    // One key sent 10 times at once across both processes, each retried while "in progress".
+    const roomy = await keyAccountWithBudget(database.db, org, actorOf(users.finance), { amount: '1000.00' });
     const replayKey = key();
+    const settle = async (port: number): Promise<Answer> => {
+      for (;;) {
+        const answer = await post(port, replayKey, roomy.account.id);
+        if (answer.__typename !== 'IdempotencyInProgressError') return answer;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
     const replays = await Promise.all(
-      Array.from({ length: 10 }, (_, index) => post(servers[index % 2]!.port, replayKey)),
+      Array.from({ length: 10 }, (_, index) => settle(servers[index % 2]!.port)),
     );
+    expect(replays.map((r) => r.__typename)).toEqual(Array(10).fill('Booking'));
     expect(new Set(replays.map((r) => r.id)).size).toBe(1);
+    expect(await database.db('bookings').where({ budget_id: roomy.budget.id }).count('* as n')).toEqual([
+      { n: '1' },
+    ]);
     expect(await ledgerMismatches(database.db)).toEqual([]);
   });
 });

@@ -236,13 +236,20 @@ describe('CSM scoping', () => {
     const other = await server.graphql(users.csm.token, `query($id: ID!) { customer(id: $id) { name } }`, {
       id: theirs.id,
     });
-    expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    // Another CSM's account answers exactly as an id that does not exist: nothing says it is real.
+    expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    const unknown = await server.graphql(users.csm.token, `query($id: ID!) { customer(id: $id) { name } }`, {
+      id: unknownId,
+    });
+    expect(unknown.errors?.[0]?.message.replace(unknownId, theirs.id)).toBe(other.errors?.[0]?.message);
+    expect(JSON.stringify(other)).not.toContain('Scoped theirs');
     const route = await server.graphql(
       users.csm.token,
       `query($id: ID!) { route(accountId: $id, need: EXPERT_SERVICE) { tier } }`,
       { id: theirs.id },
     );
-    expect(route.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(route.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     type List = { customers: { edges: { node: { id: string } }[] } };
     const list = await server.graphql<List>(
       users.csm.token,
@@ -266,7 +273,7 @@ describe('CSM scoping', () => {
     const other = await server.graphql<{ updateCustomer: Record<string, unknown> }>(users.csm.token, UPDATE, {
       input: { accountId: theirs.id, region: 'North' },
     });
-    expect(other.data!.updateCustomer).toEqual({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+    expect(other.data!.updateCustomer).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
   });
 
   test('lists filter by tier, key account, region and search, and page without repeats', async () => {

@@ -1,11 +1,14 @@
-// Every money-moving mutation: a replay with the same key returns the first result and writes
-// nothing more; the same key with different input (or from another user) is a typed conflict.
+// Every money-moving mutation: a replay with the same key returns the first result, says it is a
+// replay and writes nothing more; the same key with different input is a typed conflict. A key is
+// its user's own; the first outcome (result or refusal) is kept; replays re-authorise; the date
+// check does not run on a replay; lengths count characters; keys expire after their retention.
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
 import { createExpertService } from '../../src/modules/catalog/service';
 import { Decimal } from '../../src/shared/money';
+import { pruneIdempotencyKeys } from '../../src/shared/idempotency';
 import {
   actorOf,
   contextFor,
@@ -309,6 +312,8 @@ test.each(cases.map((c) => [c.name, c] as const))(
       { input: input(k) },
     );
     expect(Object.values(replay.data!)[0]).toEqual(firstAnswer);
+    expect(replay.extensions).toEqual({ idempotentReplay: true });
+    expect(first.extensions).toBeUndefined();
     expect(await counts()).toEqual(after);
     const conflict = await server.graphql<
       Record<string, { __typename: string; code?: string; field?: string }>
@@ -316,56 +321,170 @@ test.each(cases.map((c) => [c.name, c] as const))(
     expect(Object.values(conflict.data!)[0]).toEqual({
       __typename: 'IdempotencyConflictError',
       code: 'IDEMPOTENCY_CONFLICT',
-      field: 'idempotencyKey',
+      field: 'input.idempotencyKey',
     });
     expect(await counts()).toEqual(after);
   },
 );
 
-test('a key reused by another user is a conflict, not someone else’s result', async () => {
+const BOOK_TYPENAME = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename ... on Booking { id state } ... on Error { code field } } }`;
+type BookAnswer = {
+  bookFreeService: { __typename: string; id?: string; state?: string; code?: string; field?: string };
+};
+
+test('a key is its user’s own: another user’s equal key is a new request, and reveals nothing', async () => {
   const { account } = await keyAccountWithBudget(database.db, org, finance());
   const service = await createFreeService(database.db, admin(), '10');
-  const k = key();
-  const mutation = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename } }`;
-  const input = { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey: k };
-  expect(
-    (await server.graphql<{ bookFreeService: { __typename: string } }>(users.csm.token, mutation, { input }))
-      .data!.bookFreeService.__typename,
-  ).toBe('Booking');
-  expect(
-    (
-      await server.graphql<{ bookFreeService: { __typename: string } }>(users.admin.token, mutation, {
-        input,
-      })
-    ).data!.bookFreeService.__typename,
-  ).toBe('IdempotencyConflictError');
+  const input = {
+    accountId: account.id,
+    serviceId: service.id,
+    plannedDate: inDays(2),
+    idempotencyKey: key(),
+  };
+  const mine = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+  const theirs = await server.graphql<BookAnswer>(users.admin.token, BOOK_TYPENAME, { input });
+  expect(mine.data!.bookFreeService.__typename).toBe('Booking');
+  expect(theirs.data!.bookFreeService.__typename).toBe('Booking');
+  expect(theirs.data!.bookFreeService.id).not.toBe(mine.data!.bookFreeService.id);
+  expect(theirs.extensions).toBeUndefined();
 });
 
-test('a refused first attempt stores no key: the retry runs anew', async () => {
+test('a refusal after execution began is the key’s outcome: the retry gets the same refusal, flagged as a replay', async () => {
   const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '5' });
   const service = await createFreeService(database.db, admin(), '10');
-  const k = key();
-  const mutation = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename } }`;
-  const input = { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey: k };
-  expect(
-    (await server.graphql<{ bookFreeService: { __typename: string } }>(users.csm.token, mutation, { input }))
-      .data!.bookFreeService.__typename,
-  ).toBe('BudgetExceededError');
+  const input = {
+    accountId: account.id,
+    serviceId: service.id,
+    plannedDate: inDays(2),
+    idempotencyKey: key(),
+  };
+  const first = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+  expect(first.data!.bookFreeService).toEqual({
+    __typename: 'BudgetExceededError',
+    code: 'BUDGET_EXCEEDED',
+    field: 'input.serviceId',
+  });
+  // Room is made; the same key still answers what it answered first, and books nothing.
   await server.graphql(
     users.finance.token,
     `mutation($input: AdjustBudgetInput!) { adjustBudget(input: $input) { __typename } }`,
     { input: { budgetId: budget.id, amount: '5', reason: 'make room', idempotencyKey: key() } },
   );
-  expect(
-    (await server.graphql<{ bookFreeService: { __typename: string } }>(users.csm.token, mutation, { input }))
-      .data!.bookFreeService.__typename,
-  ).toBe('Booking');
+  const retry = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+  expect(retry.data!.bookFreeService).toEqual(first.data!.bookFreeService);
+  expect(retry.extensions).toEqual({ idempotentReplay: true });
+  expect(await database.db('bookings').where({ budget_id: budget.id }).count('* as n')).toEqual([{ n: '0' }]);
+  // A new key is a new request.
+  const fresh = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, {
+    input: { ...input, idempotencyKey: key() },
+  });
+  expect(fresh.data!.bookFreeService.__typename).toBe('Booking');
 });
 
-test('a key that is too short is refused naming the field', async () => {
+test('a replay re-authorises: a CSM replaced on the account gets NOT_FOUND, not its booking, ledger or deals', async () => {
+  const { account } = await keyAccountWithBudget(database.db, org, finance());
+  const service = await createFreeService(database.db, admin(), '10');
+  await database.db('opportunities').insert({
+    account_id: account.id,
+    name: 'Replay probe deal',
+    amount: '1000.00',
+    currency: 'CNY',
+    stage: 'HATCHED',
+    hatched_on: inDays(0),
+  });
+  const deep = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) {
+    __typename ... on Booking { id budget { ledger { edges { node { id } } } } account { name opportunities { name } } }
+    ... on Error { code field } } }`;
+  const input = {
+    accountId: account.id,
+    serviceId: service.id,
+    plannedDate: inDays(2),
+    idempotencyKey: key(),
+  };
+  const first = await server.graphql<{ bookFreeService: { __typename: string } }>(users.csm.token, deep, {
+    input,
+  });
+  expect(first.data!.bookFreeService.__typename).toBe('Booking');
+  await database.db('customers').where({ id: account.id }).update({ csm_person_id: org.otherCsm.id });
+  const replay = await server.graphql<{ bookFreeService: unknown }>(users.csm.token, deep, { input });
+  expect(replay.data!.bookFreeService).toEqual({
+    __typename: 'NotFoundError',
+    code: 'NOT_FOUND',
+    field: 'input.accountId',
+  });
+  expect(JSON.stringify(replay)).not.toContain('Replay probe deal');
+});
+
+test('the date check does not run on a replay: a booking whose planned date has since passed replays', async () => {
+  const { account } = await keyAccountWithBudget(database.db, org, finance());
+  const service = await createFreeService(database.db, admin(), '10');
+  // The earliest planned date today's window allows; a server that allows fewer days back is
+  // "later": the same date is out of its window.
+  const plannedDate = inDays(-server.config.reservationLapseDays);
+  const input = { accountId: account.id, serviceId: service.id, plannedDate, idempotencyKey: key() };
+  const first = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+  expect(first.data!.bookFreeService.__typename).toBe('Booking');
+  const later = await startTestServer(database.db, { RESERVATION_LAPSE_DAYS: '1' });
+  try {
+    const replay = await later.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+    expect(replay.data!.bookFreeService).toEqual(first.data!.bookFreeService);
+    expect(replay.extensions).toEqual({ idempotentReplay: true });
+    const fresh = await later.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, {
+      input: { ...input, idempotencyKey: key() },
+    });
+    expect(fresh.data!.bookFreeService).toEqual({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_FAILED',
+      field: 'input.plannedDate',
+    });
+  } finally {
+    await later.close();
+  }
+});
+
+test('a key past its retention counts as new, and the sweep prunes it', async () => {
+  const { account, budget } = await keyAccountWithBudget(database.db, org, finance());
+  const service = await createFreeService(database.db, admin(), '10');
+  const k = key();
+  const input = { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey: k };
+  const first = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+  const hours = server.config.idempotencyKeyRetentionHours;
+  await database.db.raw(
+    `update idempotency_keys set created_at = now() - make_interval(hours => ?) - interval '1 minute' where key = ?`,
+    [hours, k],
+  );
+  const again = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+  expect(again.data!.bookFreeService.__typename).toBe('Booking');
+  expect(again.data!.bookFreeService.id).not.toBe(first.data!.bookFreeService.id);
+  expect(await database.db('bookings').where({ budget_id: budget.id }).count('* as n')).toEqual([{ n: '2' }]);
+  await database.db.raw(
+    `update idempotency_keys set created_at = now() - make_interval(hours => ?) - interval '1 minute' where key = ?`,
+    [hours, k],
+  );
+  expect(await pruneIdempotencyKeys(database.db, hours)).toBeGreaterThanOrEqual(1);
+  expect(await database.db('idempotency_keys').where({ key: k })).toEqual([]);
+});
+
+test.each([
+  ['too short', 'short'],
+  ['short in characters though 8 UTF-16 units', 'ab😀😀😀cd'],
+  ['too long in characters', '😀'.repeat(201)],
+])('a key that is %s is refused naming the field', async (_label, idempotencyKey) => {
   const result = await server.graphql<{ adjustBudget: Record<string, unknown> }>(
     users.finance.token,
-    `mutation { adjustBudget(input: { budgetId: "00000000-0000-0000-0000-000000000000", amount: "1", reason: "x", idempotencyKey: "short" }) { __typename ... on Error { field } } }`,
+    `mutation($k: String!) { adjustBudget(input: { budgetId: "00000000-0000-0000-0000-000000000000", amount: "1", reason: "x", idempotencyKey: $k }) { __typename ... on Error { field } } }`,
+    { k: idempotencyKey },
   );
-  expect(result.data!.adjustBudget).toEqual({ __typename: 'ValidationError', field: 'idempotencyKey' });
+  expect(result.errors).toBeUndefined();
+  expect(result.data!.adjustBudget).toEqual({ __typename: 'ValidationError', field: 'input.idempotencyKey' });
+});
+
+test('a key of exactly 8 characters, each outside the basic plane, is accepted as the database counts it', async () => {
+  const { budget } = await keyAccountWithBudget(database.db, org, finance());
+  const result = await server.graphql<{ adjustBudget: Record<string, unknown> }>(
+    users.finance.token,
+    `mutation($input: AdjustBudgetInput!) { adjustBudget(input: $input) { __typename } }`,
+    { input: { budgetId: budget.id, amount: '1', reason: 'emoji key', idempotencyKey: '😀'.repeat(8) } },
+  );
+  expect(result.data!.adjustBudget).toEqual({ __typename: 'Budget' });
 });

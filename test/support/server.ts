@@ -21,6 +21,7 @@ export type GraphQLResponse<T = Record<string, unknown>> = {
   status: number;
   data: T | null;
   errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
+  extensions?: Record<string, unknown>;
 };
 
 export type TestServer = {
@@ -53,7 +54,12 @@ export async function startTestServer(db: Database, overrides: NodeJS.ProcessEnv
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
-      return { status: response.status, data: (body.data ?? null) as never, errors: body.errors };
+      return {
+        status: response.status,
+        data: (body.data ?? null) as never,
+        errors: body.errors,
+        extensions: body.extensions,
+      };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

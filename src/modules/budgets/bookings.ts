@@ -45,6 +45,16 @@ function requireCsmOrAdmin(context: UseCaseContext, customer: Parameters<typeof 
   }
 }
 
+/** A replayed booking is shown only to who may still manage it: its account's CSM or an ADMIN. */
+const authorizeBooking =
+  (context: UseCaseContext, field: string) =>
+  async (booking: Booking, trx: Transaction): Promise<void> => {
+    const customer = await loadReadableAccount(context, trx, booking.accountId, field, {
+      owned: { type: 'Booking', id: booking.id },
+    });
+    requireCsmOrAdmin(context, customer);
+  };
+
 export type BookInput = {
   accountId: string;
   serviceId: string;
@@ -82,11 +92,14 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   if (notes.length > NOTES_MAX)
     throw new ValidationError('input.notes', `notes are longer than ${NOTES_MAX} characters`);
   const day = today(context);
-  const earliest = DateTime.fromISO(day).minus({ days: context.config.reservationLapseDays }).toISODate()!;
-  const latest = DateTime.fromISO(day).plus({ days: PLANNED_DAYS_AHEAD_MAX }).toISODate()!;
-  if (input.plannedDate < earliest || input.plannedDate > latest) {
-    throw new ValidationError('input.plannedDate', `plannedDate must be between ${earliest} and ${latest}`);
-  }
+  // Depends on today: checked only for a first attempt, so a replay after the date still answers.
+  const validatePlannedDate = () => {
+    const earliest = DateTime.fromISO(day).minus({ days: context.config.reservationLapseDays }).toISODate()!;
+    const latest = DateTime.fromISO(day).plus({ days: PLANNED_DAYS_AHEAD_MAX }).toISODate()!;
+    if (input.plannedDate < earliest || input.plannedDate > latest) {
+      throw new ValidationError('input.plannedDate', `plannedDate must be between ${earliest} and ${latest}`);
+    }
+  };
   // Checked whenever given, though kept only when an exception is requested.
   const givenReason = input.exceptionReason
     ? validateReasonText(input.exceptionReason, 'input.exceptionReason')
@@ -98,8 +111,14 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   const bookingId = crypto.randomUUID();
   return idempotentTransaction(
     context,
-    { operation: 'bookFreeService', input },
-    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context), preassignedId: bookingId },
+    { operation: 'bookFreeService', input, validate: validatePlannedDate },
+    {
+      type: 'Booking',
+      idOf: (booking) => booking.id,
+      load: loadBooking(context),
+      authorize: authorizeBooking(context, 'input.accountId'),
+      preassignedId: bookingId,
+    },
     async (trx) => {
       const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
       requireCsmOrAdmin(context, customer);
@@ -218,7 +237,12 @@ export async function deliverBooking(
   return idempotentTransaction(
     context,
     { operation: 'deliverBooking', input },
-    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+    {
+      type: 'Booking',
+      idOf: (booking) => booking.id,
+      load: loadBooking(context),
+      authorize: authorizeBooking(context, 'input.bookingId'),
+    },
     async (trx) => {
       const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
       requireCsmOrAdmin(context, customer);
@@ -264,7 +288,12 @@ export async function cancelBooking(
   return idempotentTransaction(
     context,
     { operation: 'cancelBooking', input },
-    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+    {
+      type: 'Booking',
+      idOf: (booking) => booking.id,
+      load: loadBooking(context),
+      authorize: authorizeBooking(context, 'input.bookingId'),
+    },
     async (trx) => {
       const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
       requireCsmOrAdmin(context, customer);
@@ -301,7 +330,17 @@ export async function decideBookingException(
   return idempotentTransaction(
     context,
     { operation: 'decideBookingException', input },
-    { type: 'Booking', idOf: (booking) => booking.id, load: loadBooking(context) },
+    {
+      type: 'Booking',
+      idOf: (booking) => booking.id,
+      load: loadBooking(context),
+      // The role was checked above; the account must still be readable.
+      authorize: async (booking, trx) => {
+        await loadReadableAccount(context, trx, booking.accountId, 'input.id', {
+          owned: { type: 'Booking', id: booking.id },
+        });
+      },
+    },
     async (trx) => {
       const { booking, budget } = await lockBooking(context, trx, input.bookingId, 'input.id');
       const to = input.approve ? 'BOOKED' : 'REJECTED';

@@ -2,7 +2,12 @@
 // takes an idempotencyKey; its errors are typed union members.
 import { accountScoped, builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, ErrorInterface } from '../../graphql/errors';
-import { BudgetExceededError, IdempotencyConflictError, InvalidTransitionError } from '../../shared/errors';
+import {
+  BudgetExceededError,
+  IdempotencyConflictError,
+  IdempotencyInProgressError,
+  InvalidTransitionError,
+} from '../../shared/errors';
 import { isNumberKey, keysetConnection } from '../../shared/pagination';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
@@ -42,6 +47,7 @@ export const MONEY_ERRORS = [
   BudgetExceededError,
   InvalidTransitionError,
   IdempotencyConflictError,
+  IdempotencyInProgressError,
   ...COMMON_MUTATION_ERRORS,
 ];
 

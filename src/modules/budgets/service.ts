@@ -2,7 +2,7 @@
 // tier (FINANCE), creating a key account's budget for a year and adjusting it (FINANCE, with
 // idempotency keys), reading budgets, and previewing a booking without changing anything.
 import { DateTime } from 'luxon';
-import { inTransaction } from '../../db/transaction';
+import { inTransaction, type Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
 import { hasAnyRole } from '../../shared/auth';
 import {
@@ -112,6 +112,13 @@ export type CreateBudgetInput = {
 };
 
 /** Budget = revenue target × ratio (the year's default ratio unless one is given), or an explicit amount. */
+/** A replayed budget is shown only to who may still read its account (FINANCE reads all). */
+const authorizeBudget = (context: UseCaseContext) => async (budget: Budget, trx: Transaction) => {
+  await loadReadableAccount(context, trx, budget.accountId, 'input.accountId', {
+    owned: { type: 'Budget', id: budget.id },
+  });
+};
+
 export async function createBudget(context: UseCaseContext, input: CreateBudgetInput): Promise<Budget> {
   requireFinance(context, 'create budgets');
   const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
@@ -140,7 +147,12 @@ export async function createBudget(context: UseCaseContext, input: CreateBudgetI
   return idempotentTransaction(
     context,
     { operation: 'createBudget', input },
-    { type: 'Budget', idOf: (budget) => budget.id, load: loadBudget(context) },
+    {
+      type: 'Budget',
+      idOf: (budget) => budget.id,
+      load: loadBudget(context),
+      authorize: authorizeBudget(context),
+    },
     async (trx) => {
       const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId', {
         forUpdate: true,
@@ -223,7 +235,12 @@ export async function adjustBudget(
   return idempotentTransaction(
     context,
     { operation: 'adjustBudget', input },
-    { type: 'Budget', idOf: (budget) => budget.id, load: loadBudget(context) },
+    {
+      type: 'Budget',
+      idOf: (budget) => budget.id,
+      load: loadBudget(context),
+      authorize: authorizeBudget(context),
+    },
     async (trx) => {
       const before = await repository.findBudgetById(trx, budgetId, { forUpdate: true });
       if (!before) throw new NotFoundError('Budget', budgetId, 'input.budgetId');

@@ -16,7 +16,7 @@ import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { isCsmOf, loadReadableAccount, readsAllAccounts } from '../customers/access';
-import { findCustomerById } from '../customers/repository';
+import { findCustomerById, type Customer } from '../customers/repository';
 import { isKeyAccount } from '../customers/rules';
 import { validateAmount } from '../catalog/rules';
 import * as repository from './repository';
@@ -24,6 +24,14 @@ import type { Transfer } from './repository';
 import { validateReasonText } from './service';
 
 const loadTransfer = (context: UseCaseContext) => (id: string) => repository.findTransferById(context.db, id);
+
+function requireTransferRequester(context: UseCaseContext, giver: Customer): void {
+  if (!hasRole(context.actor, 'FINANCE') && !isCsmOf(context.actor, giver)) {
+    throw new ForbiddenActionError(
+      `only FINANCE or the CSM of ${giver.name} may request a transfer from its budget`,
+    );
+  }
+}
 
 export async function requestBudgetTransfer(
   context: UseCaseContext,
@@ -44,7 +52,17 @@ export async function requestBudgetTransfer(
   return idempotentTransaction(
     context,
     { operation: 'requestBudgetTransfer', input },
-    { type: 'BudgetTransfer', idOf: (transfer) => transfer.id, load: loadTransfer(context) },
+    {
+      type: 'BudgetTransfer',
+      idOf: (transfer) => transfer.id,
+      load: loadTransfer(context),
+      authorize: async (transfer, trx) => {
+        const giver = await loadReadableAccount(context, trx, transfer.accountId, 'input.fromBudgetId', {
+          owned: { type: 'Budget', id: transfer.fromBudgetId },
+        });
+        requireTransferRequester(context, giver);
+      },
+    },
     async (trx) => {
       const from = await repository.findBudgetById(trx, fromBudgetId);
       if (!from) throw new NotFoundError('Budget', fromBudgetId, 'input.fromBudgetId');
@@ -53,11 +71,7 @@ export async function requestBudgetTransfer(
       const giver = await loadReadableAccount(context, trx, from.accountId, 'input.fromBudgetId', {
         owned: { type: 'Budget', id: fromBudgetId },
       });
-      if (!hasRole(context.actor, 'FINANCE') && !isCsmOf(context.actor, giver)) {
-        throw new ForbiddenActionError(
-          `only FINANCE or the CSM of ${giver.name} may request a transfer from its budget`,
-        );
-      }
+      requireTransferRequester(context, giver);
       if (from.fiscalYear !== to.fiscalYear)
         throw new ValidationError('input.toBudgetId', 'transfers stay within one fiscal year');
       if (from.currency !== to.currency)
@@ -101,7 +115,17 @@ export async function decideBudgetTransfer(
   return idempotentTransaction(
     context,
     { operation: 'decideBudgetTransfer', input },
-    { type: 'BudgetTransfer', idOf: (transfer) => transfer.id, load: loadTransfer(context) },
+    {
+      type: 'BudgetTransfer',
+      idOf: (transfer) => transfer.id,
+      load: loadTransfer(context),
+      // The role was checked above; the giving account must still be readable.
+      authorize: async (transfer, trx) => {
+        await loadReadableAccount(context, trx, transfer.accountId, 'input.id', {
+          owned: { type: 'BudgetTransfer', id: transfer.id },
+        });
+      },
+    },
     async (trx) => {
       const unlocked = await repository.findTransferById(trx, transferId);
       if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.id');

@@ -8,7 +8,8 @@ import { ConflictError, ForbiddenActionError, NotFoundError, ValidationError } f
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
-import { validateName, type Department } from '../teams/rules';
+import { type Department } from '../teams/rules';
+import { validateName } from '../../shared/text';
 import * as repository from './repository';
 import type { ExpertService, ServicePrice } from './repository';
 import {

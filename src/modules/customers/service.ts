@@ -24,7 +24,7 @@ import { MONEY_SCALE, type Decimal } from '../../shared/money';
 import { fiscalYearOf } from '../../shared/fiscal';
 import { recordAudit } from '../audit/repository';
 import { findPersonById } from '../teams/repository';
-import { validateName } from '../teams/rules';
+import { validateName } from '../../shared/text';
 import { isCsmOf, loadReadableAccount, csmScope } from './access';
 import * as repository from './repository';
 import type { ChannelPartner, Customer, CustomerFinancials, TierChange } from './repository';

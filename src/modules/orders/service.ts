@@ -67,7 +67,17 @@ export async function quotePaidService(
   return idempotentTransaction(
     context,
     { operation: 'quotePaidService', input },
-    { type: 'PaidOrder', idOf: (order) => order.id, load: loadOrder(context) },
+    {
+      type: 'PaidOrder',
+      idOf: (order) => order.id,
+      load: loadOrder(context),
+      authorize: async (order, trx) => {
+        await requireSeller(context, trx, order.accountId, 'input.accountId', {
+          type: 'PaidOrder',
+          id: order.id,
+        });
+      },
+    },
     async (trx) => {
       const customer = await requireSeller(context, trx, input.accountId, 'input.accountId');
       const [service] = await findServicesByIds(trx, [serviceId]);
@@ -128,7 +138,17 @@ export async function advancePaidOrder(
   return idempotentTransaction(
     context,
     { operation: 'advancePaidOrder', input },
-    { type: 'PaidOrder', idOf: (order) => order.id, load: loadOrder(context) },
+    {
+      type: 'PaidOrder',
+      idOf: (order) => order.id,
+      load: loadOrder(context),
+      authorize: async (order, trx) => {
+        await requireSeller(context, trx, order.accountId, 'input.orderId', {
+          type: 'PaidOrder',
+          id: order.id,
+        });
+      },
+    },
     async (trx) => {
       const before = await repository.findOrderById(trx, orderId, { forUpdate: true });
       if (!before) throw new NotFoundError('PaidOrder', orderId, 'input.orderId');

@@ -17,7 +17,7 @@ import { isCsmOf, loadReadableAccount, type OwnedObject } from '../customers/acc
 import { findServicesByIds } from '../catalog/repository';
 import { validateAmount } from '../catalog/rules';
 import { today } from '../catalog/service';
-import { validateName } from '../teams/rules';
+import { validateName } from '../../shared/text';
 import * as repository from './repository';
 import { findBookingById } from '../budgets/repository';
 import type { Assessment, Investment, Opportunity, OpportunityStage } from './repository';
@@ -131,7 +131,17 @@ export async function recordOpportunityInvestment(
   return idempotentTransaction(
     context,
     { operation: 'recordOpportunityInvestment', input },
-    { type: 'OpportunityInvestment', idOf: (investment) => investment.id, load: loadInvestment(context) },
+    {
+      type: 'OpportunityInvestment',
+      idOf: (investment) => investment.id,
+      load: loadInvestment(context),
+      authorize: async (investment, trx) => {
+        await requireOwner(context, trx, investment.accountId, 'input.opportunityId', {
+          type: 'Opportunity',
+          id: investment.opportunityId,
+        });
+      },
+    },
     async (trx) => {
       const opportunity = await repository.findOpportunityById(trx, opportunityId, { forUpdate: true });
       if (!opportunity) throw new NotFoundError('Opportunity', opportunityId, 'input.opportunityId');

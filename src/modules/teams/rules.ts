@@ -1,5 +1,6 @@
 // Pure rules for teams and people: the vocabularies and what a valid person, rate and team are.
 import { ValidationError } from '../../shared/errors';
+import { refuseInvisibleCharacters } from '../../shared/text';
 import type { Decimal } from '../../shared/money';
 
 export const TEAM_KINDS = ['DELIVERY', 'SUPPORT', 'CSM', 'EXPERT'] as const;
@@ -8,21 +9,13 @@ export type TeamKind = (typeof TEAM_KINDS)[number];
 export const DEPARTMENTS = ['SERVICE', 'SALES', 'SOLUTIONS', 'PRESALES', 'DELIVERY'] as const;
 export type Department = (typeof DEPARTMENTS)[number];
 
-export const NAME_LENGTH_MAX = 200;
 export const SKILLS_MAX = 50;
 export const SKILL_LENGTH_MAX = 60;
 export const COST_RATE_PER_HOUR_MAX = '100000';
 
-export function validateName(value: string, field: string): string {
-  const name = value.trim();
-  if (name.length === 0 || name.length > NAME_LENGTH_MAX) {
-    throw new ValidationError(field, `${field.split('.').pop()} must be 1–${NAME_LENGTH_MAX} characters`);
-  }
-  return name;
-}
-
 export function validateSkills(skills: readonly string[], field: string): string[] {
-  const trimmed = skills.map((skill) => skill.trim());
+  const trimmed = skills.map((skill) => skill.normalize('NFC').trim());
+  trimmed.forEach((skill, index) => refuseInvisibleCharacters(skill, `${field}.${index}`));
   const blank = trimmed.findIndex((skill) => skill.length === 0);
   if (blank >= 0) throw new ValidationError(`${field}.${blank}`, `skill ${blank + 1} is empty`);
   const cleaned = [...new Set(trimmed)];

@@ -13,13 +13,13 @@ import {
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
+import { validateName } from '../../shared/text';
 import { findUserById } from '../users/repository';
 import * as repository from './repository';
 import type { CostRate, Person, Team } from './repository';
 import {
   departmentFitsTeam,
   validateCostRate,
-  validateName,
   validateSkills,
   type Department,
   type TeamKind,

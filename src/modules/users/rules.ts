@@ -1,4 +1,5 @@
 // Pure rules for users: what a valid name, email and role set are.
+import { validateName } from '../../shared/text';
 import { ValidationError } from '../../shared/errors';
 import { ROLES, type Role } from '../../shared/auth';
 
@@ -13,10 +14,7 @@ export function validateNewUser(
   input: { name: string; email: string; roles: readonly string[] },
   path = 'input',
 ): NewUser {
-  const name = input.name.trim();
-  if (name.length === 0 || name.length > USER_NAME_LENGTH_MAX) {
-    throw new ValidationError(`${path}.name`, `name must be 1–${USER_NAME_LENGTH_MAX} characters`);
-  }
+  const name = validateName(input.name, `${path}.name`, USER_NAME_LENGTH_MAX);
   const email = input.email.trim().toLowerCase();
   if (email.length > EMAIL_LENGTH_MAX || !EMAIL_PATTERN.test(email)) {
     throw new ValidationError(`${path}.email`, 'email must be an address such as name@example.com');
