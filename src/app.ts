@@ -4,12 +4,12 @@ import { pinoHttp } from 'pino-http';
 import crypto from 'node:crypto';
 import type { Services } from './graphql/context';
 import { createGraphQLServer } from './graphql/server';
-import { RateLimiter } from './graphql/rate-limit';
+import { RequestGate } from './graphql/rate-limit';
 import { exportRouter } from './modules/reports/csv';
 
 /** Readiness waits at most this long for the database to answer. */
 export const READINESS_TIMEOUT_MS = 2_000;
-/** Requests larger than this are refused before any parsing. */
+/** Request bodies larger than this (in bytes read, not as announced) are refused before any parsing. */
 export const REQUEST_BODY_BYTES_MAX = 1_000_000;
 
 async function databaseAnswers(services: Services): Promise<boolean> {
@@ -53,9 +53,15 @@ export function createApp(services: Services): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
 
-  app.use('/graphql', (req, res, next) => {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > REQUEST_BODY_BYTES_MAX) {
+  // The body is read here, counting the bytes that actually arrive (a chunked body has no
+  // Content-Length to trust): past the limit reading stops and the answer is 413. yoga then takes
+  // the bytes read. Nothing is parsed before the limit is known to hold.
+  app.use(
+    '/graphql',
+    express.raw({ type: () => true, limit: REQUEST_BODY_BYTES_MAX }),
+    (error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if ((error as { type?: string }).type !== 'entity.too.large') return next(error);
+      res.setHeader('connection', 'close');
       res.status(413).json({
         errors: [
           {
@@ -64,16 +70,18 @@ export function createApp(services: Services): Express {
           },
         ],
       });
-      return;
-    }
-    next();
+    },
+  );
+
+  // One request budget per API token, and one per address for requests without a valid token,
+  // across GraphQL and the CSV exports.
+  const gate = new RequestGate(services.db, {
+    perTokenPerMinute: services.config.rateLimitPerMinute,
+    perAddressPerMinute: services.config.anonymousRateLimitPerMinute,
   });
+  app.use('/export', exportRouter(services, gate));
 
-  // One request budget per API token across GraphQL and the CSV exports.
-  const limiter = new RateLimiter(services.config.rateLimitPerMinute);
-  app.use('/export', exportRouter(services, limiter));
-
-  const yoga = createGraphQLServer(services, limiter);
+  const yoga = createGraphQLServer(services, gate);
   // yoga is a node request handler; express's typings do not know its overloads.
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   return app;

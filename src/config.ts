@@ -48,6 +48,7 @@ const schema = z.object({
   GRAPHQL_MAX_COST: integerString(100, 10_000_000).default(50_000),
   INTROSPECTION: booleanString.optional(),
   RATE_LIMIT_PER_MINUTE: integerString(0, 1_000_000).default(1_200),
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE: integerString(0, 1_000_000).default(120),
   IDEMPOTENCY_KEY_RETENTION_HOURS: integerString(1, 8_760).default(168),
 });
 
@@ -84,6 +85,8 @@ export type Config = {
   introspection: boolean;
   /** GraphQL requests per minute per API token and instance; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Requests per minute per client address without a valid token (anonymous or unknown); 0 turns it off. */
+  anonymousRateLimitPerMinute: number;
   /** How long an idempotency key answers replays; older keys are pruned and count as new. */
   idempotencyKeyRetentionHours: number;
 };
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     introspection: v.INTROSPECTION ?? !production,
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    anonymousRateLimitPerMinute: v.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
     idempotencyKeyRetentionHours: v.IDEMPOTENCY_KEY_RETENTION_HOURS,
   };
 }

@@ -7,9 +7,8 @@ import { schema } from './schema';
 import { limitPlugins } from './limits';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { RequestContext, Services } from './context';
-import { authenticate } from '../modules/users/service';
 import { bearerToken, hashToken } from '../modules/users/tokens';
-import { RateLimiter } from './rate-limit';
+import type { RequestGate } from './rate-limit';
 import { DomainError } from '../shared/errors';
 import { answeredFromReplay } from '../shared/idempotency';
 import { isRetryableDatabaseError, RETRYABLE_MESSAGE } from '../db/errors';
@@ -115,10 +114,10 @@ function useRequireAuthentication(): Plugin<RequestContext> {
   };
 }
 
-/** `limiter` is shared with the other authenticated endpoints (CSV export): one budget per token. */
+/** `gate` is shared with the other authenticated endpoints (CSV export): one budget per token and address. */
 export function createGraphQLServer(
   services: Services,
-  limiter: RateLimiter = new RateLimiter(services.config.rateLimitPerMinute),
+  gate: RequestGate,
 ): YogaServerInstance<ServerContext, RequestContext> {
   return createYoga<ServerContext, RequestContext>({
     schema,
@@ -146,19 +145,17 @@ export function createGraphQLServer(
         throw unauthenticated((error as Error).message);
       }
       const tokenHash = token === null ? null : hashToken(services.config.tokenHashKey, token);
-      if (tokenHash !== null) {
-        const decision = limiter.take(tokenHash);
-        if (!decision.allowed) {
-          throw new GraphQLError(limiter.refusalMessage(decision.retryAfterSeconds), {
-            extensions: {
-              code: 'RATE_LIMITED',
-              http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
-            },
-          });
-        }
+      const admission = await gate.admit(tokenHash, req.socket.remoteAddress ?? 'unknown');
+      if (!admission.admitted) {
+        if (admission.status === 401) throw unauthenticated(admission.message);
+        throw new GraphQLError(admission.message, {
+          extensions: {
+            code: 'RATE_LIMITED',
+            http: { status: 429, headers: { 'retry-after': String(admission.retryAfterSeconds) } },
+          },
+        });
       }
-      const actor = tokenHash === null ? null : await authenticate(services.db, tokenHash);
-      if (token !== null && actor === null) throw unauthenticated('The API token is unknown or revoked');
+      const actor = admission.actor;
       return { ...services, requestId, actor };
     },
     maskedErrors: {

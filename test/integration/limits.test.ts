@@ -1,5 +1,6 @@
 // Request limits: each refusal names its limit; CSRF needs a header on preflight-free requests;
 // production turns introspection and GraphiQL off unless configured on.
+import http from 'node:http';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers } from '../support/factories';
@@ -172,3 +173,100 @@ test('batched requests (an array of operations) are refused: one operation per r
     extensions: { code: 'BAD_REQUEST' },
   });
 });
+
+/** Streams `total` bytes as a chunked body (no Content-Length) to /graphql; resolves with the status. */
+function postChunked(baseUrl: string, total: number, headers: Record<string, string> = {}): Promise<number> {
+  const url = new URL('/graphql', baseUrl);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+        request.destroy();
+      },
+    );
+    request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < total && !request.destroyed) {
+        sent += chunk.length;
+        if (!request.write(chunk)) return void request.once('drain', pump);
+      }
+      if (!request.destroyed) request.end();
+    };
+    pump();
+  });
+}
+
+test('a chunked body (no Content-Length) over the limit is refused with 413 on the bytes read, even without a token', async () => {
+  const statuses = await Promise.all(
+    Array.from({ length: 8 }, () => postChunked(server.baseUrl, 20_000_000)),
+  );
+  expect(statuses).toEqual(Array(8).fill(413));
+  // Under the limit, a chunked body is read and answered as usual.
+  const query = JSON.stringify({ query: '{ me { name } }' });
+  const response = await fetch(`${server.baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${users.admin.token}` },
+    body: new Blob([query + ' '.repeat(900_000)]).stream(),
+    duplex: 'half',
+  } as RequestInit);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ data: { me: { name: expect.any(String) } } });
+});
+
+test('requests without a valid token are limited per address, before any token lookup', async () => {
+  const limited = await startTestServer(database.db, { ANONYMOUS_RATE_LIMIT_PER_MINUTE: '3' });
+  try {
+    const anonymous = () => limited.graphql(null, '{ __typename }');
+    expect((await Promise.all([anonymous(), anonymous(), anonymous()])).map((r) => r.status)).toEqual([
+      200, 200, 200,
+    ]);
+    const refused = await anonymous();
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('requests without a valid token from this address'),
+      extensions: { code: 'RATE_LIMITED' },
+    });
+  } finally {
+    await limited.close();
+  }
+  const tokens = await startTestServer(database.db, { ANONYMOUS_RATE_LIMIT_PER_MINUTE: '3' });
+  try {
+    const random = () => tokens.graphql(`slt_random_${Math.random()}`, '{ me { name } }');
+    const statuses: number[] = [];
+    const firstThree = await tokenLookupsDuring(async () => {
+      for (let i = 0; i < 3; i += 1) statuses.push((await random()).status);
+    });
+    expect(statuses).toEqual([401, 401, 401]);
+    expect(firstThree).toBe(3);
+    // The fourth unknown token from this address is refused without looking it up.
+    expect(await tokenLookupsDuring(async () => statuses.push((await random()).status))).toBe(0);
+    expect(statuses[3]).toBe(429);
+  } finally {
+    await tokens.close();
+  }
+});
+
+/** Counts the statements the app's knex instance sends that read api_tokens, while `run` runs. */
+async function tokenLookupsDuring(run: () => Promise<unknown>): Promise<number> {
+  let lookups = 0;
+  const listener = (query: { sql: string }) => {
+    if (query.sql.includes('api_tokens')) lookups += 1;
+  };
+  database.db.on('query', listener);
+  try {
+    await run();
+  } finally {
+    database.db.off('query', listener);
+  }
+  return lookups;
+}

@@ -21,3 +21,15 @@ test('memory stays bounded', () => {
   for (let i = 0; i < BUCKETS_MAX + 50; i += 1) limiter.take(`token-${i}`);
   expect((limiter as unknown as { buckets: Map<string, unknown> }).buckets.size).toBe(BUCKETS_MAX);
 });
+
+test('check says whether a request would pass without spending the allowance', () => {
+  const limiter = new RateLimiter(2, () => 0, 'this address');
+  expect(limiter.check('a').allowed).toBe(true);
+  expect(limiter.check('a').allowed).toBe(true);
+  expect(limiter.take('a').allowed).toBe(true);
+  expect(limiter.take('a').allowed).toBe(true);
+  expect(limiter.check('a')).toEqual({ allowed: false, retryAfterSeconds: 30 });
+  expect(limiter.refusalMessage(30)).toBe(
+    'Rate limit of 2 requests per minute for this address exceeded; retry in 30 s',
+  );
+});

@@ -6,8 +6,7 @@ import type { Request, Response, Router } from 'express';
 import { isRetryableDatabaseError, RETRYABLE_MESSAGE } from '../../db/errors';
 import express from 'express';
 import type { Services } from '../../graphql/context';
-import type { RateLimiter } from '../../graphql/rate-limit';
-import { authenticate } from '../users/service';
+import type { RequestGate } from '../../graphql/rate-limit';
 import { bearerToken, hashToken } from '../users/tokens';
 import { DomainError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
@@ -65,7 +64,7 @@ function list<T extends string>(req: Request, name: string, allowed: readonly T[
   return items as T[];
 }
 
-export function exportRouter(services: Services, limiter: RateLimiter): Router {
+export function exportRouter(services: Services, gate: RequestGate): Router {
   const router = express.Router();
 
   const handle =
@@ -79,19 +78,16 @@ export function exportRouter(services: Services, limiter: RateLimiter): Router {
         return;
       }
       const tokenHash = token === null ? null : hashToken(services.config.tokenHashKey, token);
-      const decision = tokenHash === null ? null : limiter.take(tokenHash);
-      if (decision && !decision.allowed) {
-        res
-          .status(429)
-          .setHeader('retry-after', String(decision.retryAfterSeconds))
-          .json({
-            error: limiter.refusalMessage(decision.retryAfterSeconds),
-            code: 'RATE_LIMITED',
-          });
-        return;
-      }
       try {
-        const actor = tokenHash === null ? null : await authenticate(services.db, tokenHash);
+        const admission = await gate.admit(tokenHash, req.socket.remoteAddress ?? 'unknown');
+        if (!admission.admitted && admission.status === 429) {
+          res
+            .status(429)
+            .setHeader('retry-after', String(admission.retryAfterSeconds))
+            .json({ error: admission.message, code: 'RATE_LIMITED' });
+          return;
+        }
+        const actor = admission.admitted ? admission.actor : null;
         if (!actor) {
           res.status(401).json({ error: 'Authentication required: send Authorization: Bearer <API token>' });
           return;
