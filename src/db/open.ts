@@ -22,6 +22,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
       port: config.embeddedPostgres.port,
       persistent: true,
       onLog: (line) => logger.debug({ postgres: line.trim() }, 'embedded postgres'),
+      onNotice: (line) => logger.warn(line),
     });
     url = embedded.url('postgres');
   }
