@@ -32,8 +32,9 @@ export function refuseInvisibleCharacters(value: string, field: string): void {
 
 /** A name: NFC-normalised, trimmed, 1–NAME_LENGTH_MAX characters, no control or invisible characters. */
 export function validateName(value: string, field: string, lengthMax = NAME_LENGTH_MAX): string {
+  // Checked before trimming: trim() would silently drop a byte-order mark at either end.
+  refuseInvisibleCharacters(value, field);
   const name = value.normalize('NFC').trim();
-  refuseInvisibleCharacters(name, field);
   const length = characterCount(name);
   if (length === 0 || length > lengthMax) {
     throw new ValidationError(field, `${field.split('.').pop()} must be 1–${lengthMax} characters`);

@@ -488,3 +488,31 @@ test('a key of exactly 8 characters, each outside the basic plane, is accepted a
   );
   expect(result.data!.adjustBudget).toEqual({ __typename: 'Budget' });
 });
+
+test('a booking replayed after its cancellation is the booking as it is now, and says it is a replay', async () => {
+  const { account } = await keyAccountWithBudget(database.db, org, finance());
+  const service = await createFreeService(database.db, admin(), '10');
+  const input = {
+    accountId: account.id,
+    serviceId: service.id,
+    plannedDate: inDays(2),
+    idempotencyKey: key(),
+  };
+  const first = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+  expect(first.data!.bookFreeService).toMatchObject({ __typename: 'Booking', state: 'BOOKED' });
+  const cancelled = await server.graphql<{ cancelBooking: { __typename: string } }>(
+    users.csm.token,
+    `mutation($input: CancelBookingInput!) { cancelBooking(input: $input) { __typename } }`,
+    {
+      input: { bookingId: first.data!.bookFreeService.id, reason: 'no longer needed', idempotencyKey: key() },
+    },
+  );
+  expect(cancelled.data!.cancelBooking.__typename).toBe('Booking');
+  const replay = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, { input });
+  expect(replay.data!.bookFreeService).toEqual({
+    __typename: 'Booking',
+    id: first.data!.bookFreeService.id,
+    state: 'CANCELLED',
+  });
+  expect(replay.extensions).toEqual({ idempotentReplay: true });
+});

@@ -14,8 +14,8 @@ export const SKILL_LENGTH_MAX = 60;
 export const COST_RATE_PER_HOUR_MAX = '100000';
 
 export function validateSkills(skills: readonly string[], field: string): string[] {
+  skills.forEach((skill, index) => refuseInvisibleCharacters(skill, `${field}.${index}`));
   const trimmed = skills.map((skill) => skill.normalize('NFC').trim());
-  trimmed.forEach((skill, index) => refuseInvisibleCharacters(skill, `${field}.${index}`));
   const blank = trimmed.findIndex((skill) => skill.length === 0);
   if (blank >= 0) throw new ValidationError(`${field}.${blank}`, `skill ${blank + 1} is empty`);
   const cleaned = [...new Set(trimmed)];
