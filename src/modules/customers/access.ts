@@ -6,7 +6,7 @@
 // read is NOT_FOUND, never a hint that it exists.
 import type { Queryable } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
-import { hasAnyRole, hasRole, type Actor } from '../../shared/auth';
+import { hasAnyRole, hasRole, type Actor, type Role } from '../../shared/auth';
 import { ForbiddenActionError, NotFoundError } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import { findAccountIdsOfCsm, findCustomerById, type Customer } from './repository';
@@ -76,5 +76,25 @@ export async function loadReadableAccount(
     if (options.owned) throw new NotFoundError(options.owned.type, options.owned.id, field);
     throw new NotFoundError('Account', id, field);
   }
+  return customer;
+}
+
+/**
+ * Loads an account that the caller may manage `what` on: its CSM, or a holder of one of
+ * `roles`. Unreadable is NOT_FOUND (as loadReadableAccount); readable but not theirs to manage
+ * is FORBIDDEN, naming who may.
+ */
+export async function loadManagedAccount(
+  context: UseCaseContext,
+  db: Queryable,
+  accountId: string,
+  field: string,
+  rule: { what: string; roles: readonly Role[]; owned?: OwnedObject },
+): Promise<Customer> {
+  const customer = await loadReadableAccount(context, db, accountId, field, { owned: rule.owned });
+  if (!hasAnyRole(context.actor, rule.roles) && !isCsmOf(context.actor, customer))
+    throw new ForbiddenActionError(
+      `${rule.what} are managed by the account’s CSM or ${rule.roles.map((role) => `an ${role}`).join(' or ')}`,
+    );
   return customer;
 }

@@ -2,13 +2,12 @@
 // accept (revenue), cancel. Open to any tier. Each step is idempotent, audited and atomic.
 import type { Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
-import { hasAnyRole } from '../../shared/auth';
-import { ForbiddenActionError, NotFoundError, ValidationError } from '../../shared/errors';
+import { NotFoundError, ValidationError } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
-import { csmScope, isCsmOf, loadReadableAccount, type OwnedObject } from '../customers/access';
+import { csmScope, loadManagedAccount, type OwnedObject } from '../customers/access';
 import { findPriceOn, findServicesByIds } from '../catalog/repository';
 import { validateAmount } from '../catalog/rules';
 import { today } from '../catalog/service';
@@ -30,21 +29,18 @@ function validateHours(hours: Decimal, field: string, positive: boolean): Decima
 
 const loadOrder = (context: UseCaseContext) => (id: string) => repository.findOrderById(context.db, id);
 
-async function requireSeller(
+const requireSeller = (
   context: UseCaseContext,
   trx: Transaction,
   accountId: string,
   field: string,
   owned?: OwnedObject,
-) {
-  const customer = await loadReadableAccount(context, trx, accountId, field, { owned });
-  if (!hasAnyRole(context.actor, ['ADMIN', 'SALES_LEADER']) && !isCsmOf(context.actor, customer)) {
-    throw new ForbiddenActionError(
-      'paid orders are managed by the account’s CSM, a SALES_LEADER or an ADMIN',
-    );
-  }
-  return customer;
-}
+) =>
+  loadManagedAccount(context, trx, accountId, field, {
+    what: 'paid orders',
+    roles: ['SALES_LEADER', 'ADMIN'],
+    owned,
+  });
 
 export async function quotePaidService(
   context: UseCaseContext,

@@ -2,18 +2,12 @@
 // 5, kind a): recorded against the opportunity, never charged to the operating budget.
 import { inTransaction, type Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
-import { hasAnyRole } from '../../shared/auth';
-import {
-  ForbiddenActionError,
-  InvalidTransitionError,
-  NotFoundError,
-  ValidationError,
-} from '../../shared/errors';
+import { InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
-import { isCsmOf, loadReadableAccount, type OwnedObject } from '../customers/access';
+import { loadManagedAccount, type OwnedObject } from '../customers/access';
 import { findServicesByIds } from '../catalog/repository';
 import { validateAmount } from '../catalog/rules';
 import { today } from '../catalog/service';
@@ -29,21 +23,18 @@ const STAGE_ORDER: Record<OpportunityStage, OpportunityStage[]> = {
   LOST: [],
 };
 
-async function requireOwner(
+const requireOwner = (
   context: UseCaseContext,
   trx: Transaction,
   accountId: string,
   field: string,
   owned?: OwnedObject,
-) {
-  const customer = await loadReadableAccount(context, trx, accountId, field, { owned });
-  if (!hasAnyRole(context.actor, ['SALES_LEADER', 'ADMIN']) && !isCsmOf(context.actor, customer)) {
-    throw new ForbiddenActionError(
-      'opportunities are managed by the account’s CSM, a SALES_LEADER or an ADMIN',
-    );
-  }
-  return customer;
-}
+) =>
+  loadManagedAccount(context, trx, accountId, field, {
+    what: 'opportunities',
+    roles: ['SALES_LEADER', 'ADMIN'],
+    owned,
+  });
 
 export async function createOpportunity(
   context: UseCaseContext,
