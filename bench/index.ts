@@ -36,6 +36,11 @@ const program = new Command()
     '--database-url <url>',
     'PostgreSQL to use (default: BENCH_DATABASE_URL, else an embedded one in .data/bench-pg)',
   )
+  .option(
+    '--database-name <name>',
+    'the generated database (default: named by accounts, entries, seed and year)',
+  )
+  .option('--results-dir <dir>', 'where the JSON figures go', path.join(root, 'bench/results'))
   .parse();
 const options = program.opts<{
   skipBookings?: boolean;
@@ -47,6 +52,8 @@ const options = program.opts<{
   reportRuns: string;
   concurrency: string;
   databaseUrl?: string;
+  databaseName?: string;
+  resultsDir: string;
 }>();
 const accounts = Number(options.accounts);
 const entries = Number(options.entries);
@@ -92,7 +99,9 @@ async function prepare(adminUrl: string): Promise<{
   hotAccountId: string;
   serviceIds: string[];
 }> {
-  const name = `bench_${accounts}_${entries}_${seed}_fy${currentYear}`;
+  const name = options.databaseName ?? `bench_${accounts}_${entries}_${seed}_fy${currentYear}`;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`--database-name must be a lower-case SQL identifier, got ${JSON.stringify(name)}`);
   const admin = createDatabase({ url: adminUrl, poolMax: 1, statementTimeoutMs: 600_000 });
   const exists = (await admin.raw('select 1 from pg_database where datname = ?', [name])).rows.length > 0;
   if (!exists) await admin.raw(`create database ${name}`);
@@ -444,7 +453,7 @@ async function main(): Promise<void> {
       );
     }
     log(`| server peak RSS (MB) | ${fmt(rssMb)} | | | ${rssMb <= 250 ? 'met' : 'MISSED'} (≤ 250) |`);
-    const resultsDir = path.join(root, 'bench/results');
+    const resultsDir = path.resolve(options.resultsDir);
     fs.mkdirSync(resultsDir, { recursive: true });
     const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(

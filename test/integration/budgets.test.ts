@@ -321,6 +321,59 @@ describe('booking against the budget', () => {
     expect(delivered).toMatchObject({ state: 'DELIVERED', actualCost: '100.00' });
   });
 
+  // A budget of 100.00 with one booking of 60.00: 40.00 remain, 100.00 once the reservation is
+  // released. A delivery costing more than that takes the budget past zero and is flagged.
+  test.each([
+    ['cheaper than reserved', '30.00', false, '70.00'],
+    ['at the reservation', '60.00', false, '40.00'],
+    ['exactly what the budget holds', '100.00', false, '0.00'],
+    ['one cent past the budget', '100.01', true, '-0.01'],
+    ['well past the budget', '250.00', true, '-150.00'],
+  ])('a delivery %s (%s) is flagged overrun: %s', async (_label, actualCost, overrun, remaining) => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '100.00' });
+    const service = await createFreeService(database.db, admin(), '60.00');
+    const booked = await gql(users.csm.token, BOOK, {
+      input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(3), idempotencyKey: key() },
+    });
+    expect(booked).toMatchObject({ state: 'BOOKED', overrun: false });
+    const delivered = await gql(users.csm.token, DELIVER, {
+      input: { bookingId: booked.id, actualCost, idempotencyKey: key() },
+    });
+    expect(delivered).toEqual({
+      __typename: 'Booking',
+      state: 'DELIVERED',
+      actualCost,
+      overrun,
+      budget: { reservedAmount: '0.00', spentAmount: actualCost, remainingAmount: remaining },
+    });
+  });
+
+  test('a booking flagged overrun when booked (WARN) stays flagged after a cheap delivery', async () => {
+    const { account } = await keyAccountWithBudget(database.db, org, finance(), {
+      amount: '50.00',
+      tier: 'C',
+    });
+    await database.db('overrun_policies').insert({ tier: 'C', policy: 'WARN' }).onConflict('tier').merge();
+    try {
+      const service = await createFreeService(database.db, admin(), '60.00');
+      const booked = await gql(users.csm.token, BOOK, {
+        input: {
+          accountId: account.id,
+          serviceId: service.id,
+          plannedDate: inDays(3),
+          idempotencyKey: key(),
+        },
+      });
+      expect(booked).toMatchObject({ state: 'BOOKED', overrun: true });
+      const delivered = await gql(users.csm.token, DELIVER, {
+        input: { bookingId: booked.id, actualCost: '1.00', idempotencyKey: key() },
+      });
+      expect(delivered).toMatchObject({ state: 'DELIVERED', overrun: true });
+    } finally {
+      await database.db('overrun_policies').where({ tier: 'C' }).delete();
+    }
+  });
+
   test('delivery releases the reservation and posts the actual cost; cancellation releases', async () => {
     const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
     const service = await createFreeService(database.db, admin(), '300');
@@ -494,8 +547,10 @@ describe('budgets', () => {
   test('adjustments need a reason and cannot take the budget below what is used; as-of reads the past', async () => {
     const { budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000' });
     const ADJUST = `mutation($input: AdjustBudgetInput!) { adjustBudget(input: $input) { __typename ... on Budget { allocatedAmount remainingAmount } ... on Error { field } } }`;
-    const before = new Date().toISOString();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The database's clock, which stamps the entries: no margin between two clocks to guess.
+    const before = (
+      (await database.db.raw('select clock_timestamp() as at')).rows[0].at as Date
+    ).toISOString();
     expect(
       await gql(users.finance.token, ADJUST, {
         input: { budgetId: budget.id, amount: '250.25', reason: 'mid-year top-up', idempotencyKey: key() },

@@ -4,21 +4,13 @@
 // service still runs, is never touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { clearStalePostmaster } from '../../src/db/stale-postmaster';
+import { freePort } from '../support/ports';
 
 const root = path.resolve(__dirname, '../..');
 const START_ANSWER_MS_MAX = 30_000;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function alive(pid: number): boolean {
   try {

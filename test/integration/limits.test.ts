@@ -149,7 +149,11 @@ test('logs never contain the bearer token', async () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${users.admin.token}` },
       body: JSON.stringify({ query: '{ me { name } }' }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // pino writes asynchronously: wait for the request's line rather than a fixed time.
+    for (const deadline = Date.now() + 5_000; !lines.some((line) => line.includes('authorization')); ) {
+      if (Date.now() > deadline) throw new Error('no request log line within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const all = lines.join('\n');
     expect(all).toContain('"authorization":"[redacted]"');
     expect(all).not.toContain(users.admin.token);

@@ -153,13 +153,14 @@ describe('gaps', () => {
     expect(byAccount(noCsm.id)).toEqual(['MISSING_CSM']);
     expect(byAccount(uncovered.id).sort()).toEqual(['MISSING_PROJECT_CONTACT', 'MISSING_SUPPORT_TEAM']);
     expect(byAccount(channel.id)).toEqual(['MISSING_PARTNER_IMPLEMENTER']);
-    const kinds = result.data!.coverageGaps.map((gap) => gap.kind);
-    const firstOrdinary = result.data!.coverageGaps.findIndex(
-      (gap) => gap.kind !== 'MISSING_CSM' && gap.kind !== 'MISSING_EXPERT_TEAM',
+    // Key accounts' gaps come first: the list of "is a key account" never goes false → true.
+    const ordered = await server.graphql<{ coverageGaps: { account: { keyAccount: boolean } }[] }>(
+      users.finance.token,
+      '{ coverageGaps { account { keyAccount } } }',
     );
-    expect(
-      kinds.slice(0, firstOrdinary).every((kind) => kind === 'MISSING_CSM' || kind === 'MISSING_EXPERT_TEAM'),
-    ).toBe(true);
+    const keyness = ordered.data!.coverageGaps.map((gap) => gap.account.keyAccount);
+    expect(new Set(keyness)).toEqual(new Set([true, false]));
+    expect(keyness).toEqual([...keyness].sort((a, b) => Number(b) - Number(a)));
     const filtered = await server.graphql<Gaps>(
       users.finance.token,
       '{ coverageGaps(kinds: [MISSING_SUPPORT_TEAM]) { kind account { id name } } }',

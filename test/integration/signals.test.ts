@@ -26,10 +26,14 @@ let server: TestServer;
 let users: Awaited<ReturnType<typeof createStandardUsers>>;
 let org: Org;
 const ids: Record<string, string> = {};
-const fy = fiscalYearNow();
-const range = fiscalYearRange(config.fiscal, fy);
+// Read when the data is made, not at module load (which may be on the other side of midnight of
+// the fiscal year's last day from the moment the tests run).
+let fy: number;
+let range: ReturnType<typeof fiscalYearRange>;
 
 beforeAll(async () => {
+  fy = fiscalYearNow();
+  range = fiscalYearRange(config.fiscal, fy);
   database = await createTestDatabase();
   server = await startTestServer(database.db);
   users = await createStandardUsers(database.db);

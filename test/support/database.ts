@@ -2,7 +2,7 @@
 // never see each other's rows. Call in beforeAll; drop in afterAll.
 import crypto from 'node:crypto';
 import { createDatabase, type Database } from '../../src/db/knex';
-import { TEMPLATE_DATABASE, withDatabase } from './urls';
+import { templateDatabase, withDatabase } from './urls';
 
 export type TestDatabase = { db: Database; url: string; name: string; drop: () => Promise<void> };
 
@@ -19,7 +19,7 @@ export async function createTestDatabase(options: { poolMax?: number } = {}): Pr
   const name = `ledger_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = createDatabase({ url: adminUrl(), poolMax: 1, statementTimeoutMs: 60_000 });
   try {
-    await admin.raw(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await admin.raw(`create database ${name} template ${templateDatabase()}`);
   } finally {
     await admin.destroy();
   }

@@ -1,9 +1,11 @@
-// Runs once before all test files: provides PostgreSQL, migrates a template database, and
-// tells the workers (through the environment) where to clone their own databases from.
+// Runs once before all test files: provides PostgreSQL, migrates a template database of this
+// run's own (dropped by global teardown), and tells the workers (through the environment) where
+// to clone their own databases from.
 import { createDatabase } from '../../src/db/knex';
 import { migrateToLatest } from '../../src/db/migrate';
 import { defaultProviderDependencies, provideTestDatabase } from './provider';
-import { TEMPLATE_DATABASE, withDatabase } from './urls';
+import crypto from 'node:crypto';
+import { withDatabase } from './urls';
 
 export default async function globalSetup(): Promise<void> {
   const provided = await provideTestDatabase(defaultProviderDependencies());
@@ -11,15 +13,15 @@ export default async function globalSetup(): Promise<void> {
   process.stdout.write(
     `\ntest database: ${provided.kind}${provided.fallbacks.length ? ` (fell back: ${provided.fallbacks.join('; ')})` : ''}\n`,
   );
+  const templateName = `ledger_test_template_${crypto.randomBytes(5).toString('hex')}`;
   const admin = createDatabase({ url: provided.adminUrl, poolMax: 1, statementTimeoutMs: 60_000 });
   try {
-    await admin.raw(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
-    await admin.raw(`create database ${TEMPLATE_DATABASE}`);
+    await admin.raw(`create database ${templateName}`);
   } finally {
     await admin.destroy();
   }
   const template = createDatabase({
-    url: withDatabase(provided.adminUrl, TEMPLATE_DATABASE),
+    url: withDatabase(provided.adminUrl, templateName),
     poolMax: 1,
     statementTimeoutMs: 60_000,
   });
@@ -29,5 +31,6 @@ export default async function globalSetup(): Promise<void> {
     await template.destroy();
   }
   process.env.TEST_ADMIN_DATABASE_URL = provided.adminUrl;
+  process.env.TEST_TEMPLATE_DATABASE = templateName;
   process.env.TEST_PROVIDER_KIND = provided.kind;
 }

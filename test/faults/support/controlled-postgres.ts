@@ -2,10 +2,12 @@
 // start while the service keeps running against it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { freePort } from '../../support/ports';
+
+export { freePort };
 
 export type ControlledPostgres = {
   /** Superuser URL of the `postgres` database. */
@@ -15,13 +17,6 @@ export type ControlledPostgres = {
   close: () => Promise<void>;
 };
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startControlledPostgres(): Promise<ControlledPostgres> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-fault-pg-'));

@@ -1,0 +1,22 @@
+// The tests StrykerJS runs against each mutant of the money core (stryker.config.json): the
+// unit tests of the rules and helpers and the integration tests of budgets, bookings,
+// transfers, idempotency and the ledger property, all in-process (a mutant is active only in
+// the process that runs it, so tests that drive a server in another process cannot see it).
+import type { Config } from 'jest';
+import base from './jest.config';
+
+const config: Config = {
+  ...base,
+  testMatch: [
+    '<rootDir>/test/unit/budgets-rules.test.ts',
+    '<rootDir>/test/unit/money.test.ts',
+    '<rootDir>/test/unit/fiscal.test.ts',
+    '<rootDir>/test/unit/reports-rules.test.ts',
+    '<rootDir>/test/integration/budgets.test.ts',
+    '<rootDir>/test/integration/idempotency.test.ts',
+    '<rootDir>/test/integration/ledger-property.test.ts',
+  ],
+  reporters: ['default'],
+};
+
+export default config;
