@@ -150,7 +150,7 @@ test('logs never contain the bearer token', async () => {
       body: JSON.stringify({ query: '{ me { name } }' }),
     });
     // pino writes asynchronously: wait for the request's line rather than a fixed time.
-    for (const deadline = Date.now() + 5_000; !lines.some((line) => line.includes('authorization')); ) {
+    for (const deadline = Date.now() + 5_000; !lines.some((line) => line.includes('authorization'));) {
       if (Date.now() > deadline) throw new Error('no request log line within 5 s');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -329,6 +329,14 @@ describe('account ROI', () => {
       sort: 'NAME',
     });
     expect(mine.data!.accountRoi.rows.map((r) => r.account.name)).toEqual(['Report X', 'Report Z']);
+    // Another CSM's accounts, asked for by their person id, are simply not among a CSM's rows.
+    const theirs = await server.graphql<{ accountRoi: { rows: Roi[]; totalCount: number } }>(
+      users.csm.token,
+      `query($csm: ID) { accountRoi(period: { fiscalYear: ${fiscalYearNow()} }, csmPersonId: $csm) { totalCount rows { account { name } } } }`,
+      { csm: org.otherCsm.id },
+    );
+    expect(theirs.errors).toBeUndefined();
+    expect(theirs.data!.accountRoi).toEqual({ totalCount: 0, rows: [] });
   });
 });
 

@@ -90,9 +90,10 @@ export async function accountRoi(
   },
 ): Promise<{ rows: RoiView[]; totalCount: number; period: FiscalPeriod }> {
   const scope = csmScope(context.actor);
-  if (scope && input.csmPersonId && input.csmPersonId !== scope)
-    throw new ForbiddenActionError('a CSM sees ROI for their own accounts only');
   const period = resolvePeriod(context, input.period);
+  // A CSM's rows are their own accounts'; asking for another CSM's matches none of them, as any
+  // list filter that matches nothing (no hint whose person id it is).
+  if (scope && input.csmPersonId && input.csmPersonId !== scope) return { period, totalCount: 0, rows: [] };
   const range = fiscalRange(context.fiscalCalendar, period);
   const page = pageBounds(input.first, input.offset, ROI_ROWS_MAX);
   const rows = await roi(context.db, {

@@ -17,7 +17,6 @@ export type ControlledPostgres = {
   close: () => Promise<void>;
 };
 
-
 export async function startControlledPostgres(): Promise<ControlledPostgres> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-fault-pg-'));
   fs.chmodSync(base, 0o755); // as root, the postgres user must reach the data directory
