@@ -4,7 +4,7 @@
 // exactly once, whether or not the interrupted attempt had committed.
 import { createDatabase, type Database } from '../../src/db/knex';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { inDays } from '../support/money';
+import { actorOf, inDays, keyAccountWithBudget } from '../support/money';
 import { startTestServer, type TestServer } from '../support/server';
 import {
   bookingFixture,
@@ -42,9 +42,10 @@ afterAll(async () => {
 
 test('a terminated backend answers a retryable error and the retry books exactly once', async () => {
   await withSeed(SCENARIO, async (seed, rng) => {
-    const { users, accounts, service } = await bookingFixture(database.db, {
+    const { users, org, accounts, service } = await bookingFixture(database.db, {
+      // Room for 40 of the 60 bookings: refusals happen, some of them to retried requests.
       accounts: 4,
-      amount: '1000.00',
+      amount: '200.00',
       price: '20.00',
     });
 
@@ -96,8 +97,12 @@ test('a terminated backend answers a retryable error and the retry books exactly
         }
       }
     };
+    let forced: Outcome[] = [];
     try {
       await Promise.all(Array.from({ length: 4 }, client));
+      loadDone = true;
+      await killing;
+      forced = await retryableThenRefused();
     } finally {
       loadDone = true;
       await killing;
@@ -105,8 +110,40 @@ test('a terminated backend answers a retryable error and the retry books exactly
         'drop trigger fault_pause_booking on bookings; drop trigger fault_pause_ledger on ledger_entries; drop function fault_pause();',
       );
     }
+    // The path this scenario exists for, made to happen once for certain: a request cut off by a
+    // terminated backend, retried after the budget ran out, is refused (the first try left nothing).
+    expect(forced.map((o) => o.kind)).toEqual(['RETRYABLE', 'REFUSED']);
 
+    /** One booking whose backend is terminated while it holds its transaction open, then retried
+     *  once another booking has used the last of its account's budget. */
+    async function retryableThenRefused(): Promise<Outcome[]> {
+      const lone = await keyAccountWithBudget(database.db, org, actorOf(users.finance), { amount: '20.00' });
+      const input = {
+        accountId: lone.account.id,
+        serviceId: service.id,
+        plannedDate: inDays(3),
+        idempotencyKey: seededKey(seed, 10_000),
+      };
+      const first = postBooking(server.baseUrl, users.csm.token, input);
+      for (let tries = 0; ; tries += 1) {
+        const { rows } = await killer.raw(
+          `select pid from pg_stat_activity where datname = current_database() and application_name = 'service-ledger' and wait_event = 'PgSleep'`,
+        );
+        if (rows.length > 0) {
+          await killer.raw('select pg_terminate_backend(?)', [rows[0].pid]);
+          break;
+        }
+        if (tries > 1_000) throw new Error('the lone booking never paused in its transaction');
+        await sleep(2);
+      }
+      const outcomes = [await first];
+      const other = { ...input, idempotencyKey: seededKey(seed, 10_001) };
+      expect((await postBooking(server.baseUrl, users.csm.token, other)).kind).toBe('BOOKED');
+      outcomes.push(await postBooking(server.baseUrl, users.csm.token, input));
+      return outcomes;
+    }
     const finals = results.map((r) => r.attempts[r.attempts.length - 1]!);
+    expect(finals.filter((o) => o.kind === 'REFUSED').length).toBeGreaterThan(0);
     // Only two answers are acceptable in the end: booked, or refused for lack of budget.
     expect(finals.filter((o) => o.kind !== 'BOOKED' && o.kind !== 'REFUSED')).toEqual([]);
     // Every failure on the way was the retryable kind, never a masked internal error.
@@ -120,7 +157,7 @@ test('a terminated backend answers a retryable error and the retry books exactly
     const bookedIds = finals.flatMap((o) => (o.kind === 'BOOKED' ? [o.bookingId] : []));
     expect(new Set(bookedIds).size).toBe(bookedIds.length);
     const invariants = await checkBookingInvariants(database.db);
-    expect(invariants.bookings).toBe(bookedIds.length);
+    expect(invariants.bookings).toBe(bookedIds.length + 1); // and the lone account's other booking
     // Retrying once more after the fault returns the same booking.
     for (const [index, input] of inputs.entries())
       expect(await postBooking(server.baseUrl, users.csm.token, input)).toEqual(finals[index]);

@@ -2,6 +2,10 @@
 // restart, every booking a client saw succeed exists exactly once, nothing is half-written,
 // every budget equals its ledger, and the requests cut off by the crash can be retried with
 // their idempotency keys and take effect at most once.
+//
+// The kill is not left to chance: the server is frozen (SIGSTOP) and killed only at a frozen
+// moment that holds requests in flight and at least one booking committed whose answer never
+// left the server; otherwise it thaws and runs on briefly, and the check is tried again.
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { fiscalYearNow, inDays } from '../support/money';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
@@ -20,6 +24,8 @@ import {
 } from './support/fault-kit';
 
 const SCENARIO = 'kill -9 during bookings';
+/** How often the server may be frozen and thawed before the test gives up finding its moment. */
+const FREEZES_MAX = 500;
 let database: TestDatabase;
 const servers: ServerProcess[] = [];
 
@@ -68,6 +74,25 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
       await sleep(5);
     }
     await sleep(rng.int(0, 50));
+    const pid = first.child.pid!;
+    const answered = () => new Set(attempts.map((a) => a.input.idempotencyKey));
+    let unanswered: string[] = [];
+    for (let tries = 0; ; tries += 1) {
+      if (tries > FREEZES_MAX)
+        throw new Error(`no frozen moment with a committed, unanswered booking in ${FREEZES_MAX} tries`);
+      process.kill(pid, 'SIGSTOP');
+      await sleep(20); // answers already on their way are read meanwhile
+      const inFlight = sent - attempts.length;
+      const stored: { key: string }[] = await database
+        .db('idempotency_keys')
+        .where({ outcome: 'RESULT', actor_user_id: users.csm.user.id })
+        .select('key');
+      const seen = answered();
+      unanswered = stored.map((row) => row.key).filter((key) => !seen.has(key));
+      if (inFlight > 0 && unanswered.length > 0) break;
+      process.kill(pid, 'SIGCONT');
+      await sleep(rng.int(1, 15));
+    }
     killed = true;
     await first.stop('SIGKILL');
     await load;
@@ -76,6 +101,11 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
     expect(unexpected).toEqual([]);
     const confirmed = attempts.filter((a) => a.outcome.kind === 'BOOKED');
     const cutOff = attempts.filter((a) => a.outcome.kind === 'NETWORK');
+    // The point of this scenario: requests were cut off, and some of them had committed.
+    expect(cutOff.length).toBeGreaterThan(0);
+    const committedCutOff = cutOff.filter((a) => unanswered.includes(a.input.idempotencyKey));
+    expect(committedCutOff.length).toBe(unanswered.length);
+    expect(committedCutOff.length).toBeGreaterThan(0);
 
     // Nothing the crash could leave behind, before the restart touches anything.
     const beforeRestart = await checkBookingInvariants(database.db);
@@ -93,6 +123,14 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
     for (const attempt of cutOff)
       retried.push(await postBooking(second.baseUrl, users.csm.token, attempt.input));
     expect(retried.filter((o) => o.kind !== 'BOOKED' && o.kind !== 'REFUSED')).toEqual([]);
+    // Those that had committed come back as the booking they made, not a second one.
+    for (const attempt of committedCutOff) {
+      const stored = await database
+        .db('idempotency_keys')
+        .where({ key: attempt.input.idempotencyKey })
+        .first('result_id');
+      expect(retried[cutOff.indexOf(attempt)]).toEqual({ kind: 'BOOKED', bookingId: stored.result_id });
+    }
     // A confirmed booking replayed gives back the same booking, not a second one.
     for (const attempt of confirmed.slice(0, 5))
       expect(await postBooking(second.baseUrl, users.csm.token, attempt.input)).toEqual(attempt.outcome);
@@ -115,8 +153,8 @@ test('kill -9 mid-load loses nothing, doubles nothing, half-writes nothing', asy
       'bookings confirmed': confirmed.length,
       'bookings found': found.length,
       'cut off by the kill': cutOff.length,
-      'cut off that had committed':
-        retried.filter((o) => o.kind === 'BOOKED').length - (after.bookings - beforeRestart.bookings),
+      'cut off that had committed': committedCutOff.length,
+      'cut off, retried, booked anew': after.bookings - beforeRestart.bookings,
       'bookings after retries': after.bookings,
       'budgets checked': after.budgets,
       'ledger entries reconciled with the reports': ledgerEntries,

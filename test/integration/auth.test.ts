@@ -63,7 +63,10 @@ describe('authentication', () => {
       { id: tokenRow.id },
     );
     expect(revoked.data?.revokeApiToken.__typename).toBe('ApiToken');
-    expect(revoked.data?.revokeApiToken.revokedAt).not.toBeNull();
+    const revokedAt = new Date(String(revoked.data?.revokeApiToken.revokedAt)).getTime();
+    const databaseNow = ((await database.db.raw('select now() as at')).rows[0].at as Date).getTime();
+    expect(databaseNow - revokedAt).toBeGreaterThanOrEqual(0);
+    expect(databaseNow - revokedAt).toBeLessThan(60_000);
     expect((await server.graphql(victim.token, '{ me { name } }')).status).toBe(401);
   });
 
@@ -125,7 +128,6 @@ describe('authorisation by role', () => {
       users[role].token,
       '{ auditLog(first: 1) { edges { node { id } } } }',
     );
-    if (allowed) expect(result.errors).toBeUndefined();
-    else expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(result.errors?.[0]?.extensions?.code ?? 'ANSWERED').toBe(allowed ? 'ANSWERED' : 'FORBIDDEN');
   });
 });

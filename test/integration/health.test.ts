@@ -16,7 +16,9 @@ test('healthz and readyz answer when the database does', async () => {
     expect(await (await fetch(`${server.baseUrl}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${server.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(ready.headers.get('x-request-id')).toBeTruthy();
+    expect(ready.headers.get('x-request-id')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   } finally {
     await server.close();
   }

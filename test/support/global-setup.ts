@@ -13,6 +13,13 @@ export default async function globalSetup(): Promise<void> {
   process.stdout.write(
     `\ntest database: ${provided.kind}${provided.fallbacks.length ? ` (fell back: ${provided.fallbacks.join('; ')})` : ''}\n`,
   );
+  // A template prepared by the caller (npm run test:mutation: one for every mutant's run) is used
+  // as it is; otherwise this run makes and migrates its own.
+  if (process.env.TEST_TEMPLATE_GIVEN === 'true' && process.env.TEST_TEMPLATE_DATABASE) {
+    process.env.TEST_ADMIN_DATABASE_URL = provided.adminUrl;
+    process.env.TEST_PROVIDER_KIND = provided.kind;
+    return;
+  }
   const templateName = `ledger_test_template_${crypto.randomBytes(5).toString('hex')}`;
   const admin = createDatabase({ url: provided.adminUrl, poolMax: 1, statementTimeoutMs: 60_000 });
   try {

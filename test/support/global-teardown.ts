@@ -6,6 +6,7 @@ import type { ProvidedDatabase } from './provider';
 export default async function globalTeardown(): Promise<void> {
   const provided = (globalThis as { __testDatabase?: ProvidedDatabase }).__testDatabase;
   if (!provided) return;
+  if (process.env.TEST_TEMPLATE_GIVEN === 'true') return await provided.stop(); // the caller's to drop
   const admin = createDatabase({ url: provided.adminUrl, poolMax: 1, statementTimeoutMs: 60_000 });
   try {
     await admin.raw(`drop database if exists ${process.env.TEST_TEMPLATE_DATABASE} with (force)`);

@@ -38,7 +38,7 @@ describe('fairness', () => {
         settings,
       );
       expect(flag?.kind ?? null).toBe(expected);
-      if (flag) expect(flag.reason).toMatch(/\d+(\.\d+)?%/);
+      expect(flag?.reason ?? null).toEqual(expected === null ? null : expect.stringMatching(/\d+(\.\d+)?%/));
     },
   );
 });

@@ -151,9 +151,11 @@ export async function checkBookingInvariants(db: Database): Promise<{ bookings: 
   );
   if (broken.length > 0)
     throw new Error(`half-written or doubled bookings: ${JSON.stringify(broken.slice(0, 5))}`);
+  // A key whose outcome is a result names its booking; a key that kept a refusal names none.
   const orphanKeys = await db.raw(`
     select k.key from idempotency_keys k
-     where k.operation = 'bookFreeService' and not exists (select 1 from bookings b where b.id::text = k.result_id)`);
+     where k.operation = 'bookFreeService' and k.outcome = 'RESULT'
+       and not exists (select 1 from bookings b where b.id::text = k.result_id)`);
   if (orphanKeys.rows.length > 0)
     throw new Error(`idempotency keys naming no booking: ${JSON.stringify(orphanKeys.rows.slice(0, 5))}`);
   const mismatches = await ledgerMismatches(db);
@@ -177,7 +179,7 @@ export async function bookingFixture(
       (await keyAccountWithBudget(db, org, actorOf(users.finance), { amount: options.amount })).account,
     );
   const service = await createFreeService(db, actorOf(users.admin), options.price);
-  return { users, accounts, service };
+  return { users, org, accounts, service };
 }
 
 /**
