@@ -32,6 +32,10 @@ export const IDEMPOTENCY_KEY_LENGTH_MIN = 8;
 export const IDEMPOTENCY_KEY_LENGTH_MAX = 200;
 export const IDEMPOTENCY_PRUNE_BATCH_MAX = 10_000;
 
+/** How every idempotencyKey argument is described in the schema: the contract in one sentence. */
+export const IDEMPOTENCY_KEY_DESCRIPTION =
+  'A unique key per intended change (a UUID; 8–200 characters; yours alone; kept 7 days by default): a retry with the same key and input answers the first outcome, result or refusal, flagged with extensions.idempotentReplay; while the first is still running, IdempotencyInProgressError; the same key with other input, IdempotencyConflictError.';
+
 /** JSON with sorted keys and canonical Decimal and DateTime text, so equal input hashes equally. */
 export function canonicalJson(value: unknown): string {
   if (value instanceof Decimal) return JSON.stringify(value.toFixed());

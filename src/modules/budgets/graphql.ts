@@ -19,6 +19,7 @@ import { BOOKING_STATES, ENTRY_KINDS, type Totals } from './rules';
 import * as service from './service';
 import * as transfers from './transfers';
 import { optionalId } from '../../shared/ids';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
 import type { Decimal } from '../../shared/money';
 import { validateFiscalYear } from '../customers/service';
 
@@ -508,10 +509,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const IDEMPOTENCY_KEY = {
-  description:
-    'A unique key per intended change (a UUID): a retry with the same key returns the first result; the same key with other input is an IdempotencyConflictError.',
-};
+const IDEMPOTENCY_KEY = { description: IDEMPOTENCY_KEY_DESCRIPTION };
 
 const CreateBudgetInput = builder.inputType('CreateBudgetInput', {
   description:

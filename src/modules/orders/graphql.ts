@@ -1,5 +1,6 @@
 // GraphQL for paid service orders: quote → confirm → deliver → accept, with revenue and margin.
 import { accountScoped, builder } from '../../graphql/builder';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
 import { MONEY_ERRORS } from '../budgets/graphql';
@@ -109,7 +110,7 @@ const QuoteInput = builder.inputType('QuotePaidServiceInput', {
       description: 'Price quoted; the list price when omitted.',
     }),
     idempotencyKey: t.string({
-      description: 'A unique key per intended change: a retry with it returns the first result.',
+      description: IDEMPOTENCY_KEY_DESCRIPTION,
     }),
   }),
 });
@@ -126,7 +127,7 @@ const AdvanceInput = builder.inputType('AdvancePaidOrderInput', {
       description: 'Internal cost incurred (DELIVERED only).',
     }),
     idempotencyKey: t.string({
-      description: 'A unique key per intended change: a retry with it returns the first result.',
+      description: IDEMPOTENCY_KEY_DESCRIPTION,
     }),
   }),
 });

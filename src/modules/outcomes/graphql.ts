@@ -1,5 +1,6 @@
 // GraphQL for opportunities and the investment made to win them.
 import { accountScoped, builder } from '../../graphql/builder';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
 import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
@@ -113,7 +114,7 @@ const InvestmentInput = builder.inputType('RecordOpportunityInvestmentInput', {
     spentOn: t.field({ type: 'Date', description: 'When.' }),
     description: t.string({ description: 'What was done.' }),
     idempotencyKey: t.string({
-      description: 'A unique key per intended change: a retry with it returns the first result.',
+      description: IDEMPOTENCY_KEY_DESCRIPTION,
     }),
   }),
 });
