@@ -5,7 +5,15 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
-import { actorOf, config, contextFor, fiscalYearNow, inDays, key } from '../support/money';
+import {
+  actorOf,
+  config,
+  contextFor,
+  fiscalYearNow,
+  inDays,
+  key,
+  keyAccountWithBudget,
+} from '../support/money';
 import { createExpertService } from '../../src/modules/catalog/service';
 import { createBudget } from '../../src/modules/budgets/service';
 import {
@@ -415,6 +423,12 @@ describe('rollups', () => {
 
   test('reports are identical whether entries are queued, rolled up, or both — and equal the ledger', async () => {
     const { rollUpAll } = await import('../../src/modules/reports/rollup');
+    const csm = contextFor(database.db, actorOf(users.csm, org.csm.id));
+    // An account of its own: the hand-computed accounts' figures stay what the ROI tests say,
+    // and its new budget puts an entry in the queue whatever ran before.
+    const { account: extraAccount } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
+      amount: '100.00',
+    });
     expect(await queued()).toBeGreaterThan(0);
     const allQueued = await snapshot();
     const moved = await rollUpAll(database.db, config.fiscal);
@@ -425,9 +439,8 @@ describe('rollups', () => {
     const ledgerTotal = async () =>
       (await database.db.raw('select sum(spent_delta) s, sum(allocated_delta) a from ledger_entries'))
         .rows[0] as { s: string; a: string };
-    const csm = contextFor(database.db, actorOf(users.csm, org.csm.id));
     const extra = await bookFreeService(csm, {
-      accountId: ids.x!,
+      accountId: extraAccount.id,
       serviceId: ids.s1!,
       plannedDate: inDays(4),
       idempotencyKey: key(),

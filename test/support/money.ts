@@ -80,7 +80,12 @@ export async function keyAccountWithBudget(
   return { account, budget };
 }
 
-/** Budgets whose totals differ from their ledger, or whose reservation differs from their open bookings. */
+/**
+ * Budgets whose totals differ from their ledger, or whose reservation differs from their open
+ * bookings. (remaining = allocated − reserved − spent is also checked, though a database CHECK
+ * already guarantees it: that part restates the schema and is not an oracle. The oracles are the
+ * ledger sums, the open bookings, and the tests' own models of what each budget must hold.)
+ */
 export async function ledgerMismatches(db: Database, budgetId: string | null = null): Promise<unknown[]> {
   const result = await db.raw(
     `
