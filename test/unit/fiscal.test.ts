@@ -102,3 +102,63 @@ describe('date range of a fiscal period', () => {
     ).toThrow('1–4');
   });
 });
+
+describe('guards: every out-of-range input is refused, each boundary is allowed', () => {
+  const shanghai = { startMonth: 1, timeZone: 'Asia/Shanghai' };
+  const instant = DateTime.fromISO('2026-05-15T12:00:00Z');
+
+  test.each([0, 13, 1.5, -1, Number.NaN])('a start month of %s is refused', (startMonth) => {
+    const calendar = { startMonth, timeZone: 'Asia/Shanghai' };
+    expect(() => fiscalYearOf(calendar, instant)).toThrow(
+      `fiscal start month must be 1–12, got ${startMonth}`,
+    );
+    expect(() => fiscalYearRange(calendar, 2026)).toThrow('fiscal start month must be 1–12');
+  });
+
+  test.each([1, 12])('a start month of %s is allowed', (startMonth) => {
+    expect(fiscalYearOf({ startMonth, timeZone: 'Asia/Shanghai' }, instant)).toBe(
+      startMonth === 1 ? 2026 : 2025,
+    );
+  });
+
+  test('an invalid instant or date is refused, naming it', () => {
+    expect(() => fiscalYearOf(shanghai, DateTime.fromISO('not a date'))).toThrow('invalid instant');
+    expect(() => instantOfDate(shanghai, '2026-02-30')).toThrow('invalid date 2026-02-30');
+  });
+
+  test.each([
+    [{ kind: 'QUARTER', fiscalYear: 2026, quarter: 0, month: null }, 'quarter must be 1–4'],
+    [{ kind: 'QUARTER', fiscalYear: 2026, quarter: 5, month: null }, 'quarter must be 1–4'],
+    [{ kind: 'QUARTER', fiscalYear: 2026, quarter: null, month: null }, 'quarter must be 1–4'],
+    [{ kind: 'MONTH', fiscalYear: 2026, quarter: null, month: 0 }, 'month must be 1–12'],
+    [{ kind: 'MONTH', fiscalYear: 2026, quarter: null, month: 13 }, 'month must be 1–12'],
+    [{ kind: 'MONTH', fiscalYear: 2026, quarter: null, month: null }, 'month must be 1–12'],
+  ] as const)('period %o is refused', (period, message) => {
+    expect(() => fiscalRange(shanghai, period)).toThrow(message);
+  });
+
+  test.each([
+    [{ kind: 'QUARTER', fiscalYear: 2026, quarter: 1, month: null }, '2026-01-01', '2026-03-31'],
+    [{ kind: 'QUARTER', fiscalYear: 2026, quarter: 4, month: null }, '2026-10-01', '2026-12-31'],
+    [{ kind: 'MONTH', fiscalYear: 2026, quarter: null, month: 1 }, '2026-01-01', '2026-01-31'],
+    [{ kind: 'MONTH', fiscalYear: 2026, quarter: null, month: 12 }, '2026-12-01', '2026-12-31'],
+  ] as const)('period %o covers %s to %s', (period, firstDay, lastDay) => {
+    expect(fiscalRange(shanghai, period)).toMatchObject({ firstDay, lastDay });
+  });
+
+  test('the year, its quarters and months of an instant carry their kind', () => {
+    expect(fiscalQuarterOf(shanghai, instant)).toEqual({
+      kind: 'QUARTER',
+      fiscalYear: 2026,
+      quarter: 2,
+      month: null,
+    });
+    expect(fiscalMonthOf(shanghai, instant)).toEqual({
+      kind: 'MONTH',
+      fiscalYear: 2026,
+      quarter: null,
+      month: 5,
+    });
+    expect(fiscalYearRange(shanghai, 2026)).toMatchObject({ firstDay: '2026-01-01', lastDay: '2026-12-31' });
+  });
+});

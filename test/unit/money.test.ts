@@ -1,4 +1,12 @@
-import { Decimal, formatMoney, parseDecimalText, roundMoney, splitEvenly } from '../../src/shared/money';
+import {
+  Decimal,
+  formatMoney,
+  fromDatabase,
+  parseDecimalText,
+  roundMoney,
+  splitEvenly,
+  toDatabase,
+} from '../../src/shared/money';
 
 describe('parseDecimalText', () => {
   test.each([
@@ -70,5 +78,28 @@ describe('splitEvenly', () => {
   test('refuses fractions of a cent and bad part counts', () => {
     expect(() => splitEvenly(new Decimal('1.005'), 2)).toThrow('whole cents');
     expect(() => splitEvenly(new Decimal('1'), 0)).toThrow('positive integer');
+  });
+});
+
+describe('fromDatabase', () => {
+  test.each([
+    [null, '0'],
+    [undefined, '0'],
+    ['12345.67', '12345.67'],
+    [42, '42'],
+    [0, '0'],
+  ])('reads %p as %s', (value, expected) => {
+    expect(fromDatabase(value).toFixed()).toBe(expected);
+  });
+
+  test.each([0.1, 2 ** 53, Number.NaN])(
+    'refuses the unsafe number %p (money never arrives as a float)',
+    (value) => {
+      expect(() => fromDatabase(value)).toThrow(`unsafe numeric value from database: ${value}`);
+    },
+  );
+
+  test('writes exactly what it holds', () => {
+    expect(toDatabase(new Decimal('1e-7').plus('100'))).toBe('100.0000001');
   });
 });

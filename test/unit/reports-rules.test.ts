@@ -107,3 +107,107 @@ describe('tier review proposals', () => {
     expect(proposeTier(input as never, settings)?.to ?? null).toBe(expected);
   });
 });
+
+describe('the words beside each figure', () => {
+  test('an over-served account says which shares it was compared with, n/a for those unknown', () => {
+    expect(
+      fairnessFlag('A', { spendShare: d('0.3'), targetShare: d('0.1'), potentialShare: null }, settings),
+    ).toEqual({
+      kind: 'OVER_SERVED',
+      reason: 'spend share 30% > 2 × max(target share 10%, potential share n/a)',
+    });
+    expect(
+      fairnessFlag('A', { spendShare: d('0.3'), targetShare: null, potentialShare: d('0.1') }, settings),
+    ).toEqual({
+      kind: 'OVER_SERVED',
+      reason: 'spend share 30% > 2 × max(target share n/a, potential share 10%)',
+    });
+  });
+
+  test.each(['A', 'C'] as const)('an under-served tier-%s account says why', (tier) => {
+    expect(
+      fairnessFlag(
+        tier,
+        { spendShare: d('0.01'), targetShare: d('0.1'), potentialShare: d('0.2') },
+        settings,
+      ),
+    ).toEqual({
+      kind: 'UNDER_SERVED',
+      reason: 'potential share 20% ≥ 5% but spend share 1% < 0.5 × potential share',
+    });
+  });
+
+  test('a burn forecast shows its arithmetic', () => {
+    expect(
+      burnForecast(
+        {
+          allocated: d('10000'),
+          opening: d('1000'),
+          delivered: d('2000'),
+          reserved: d('500'),
+          elapsedFraction: 0.25,
+        },
+        d('0.5'),
+      ).explanation,
+    ).toBe(
+      'projected 9500.00 = opening 1000.00 + reserved 500.00 + delivered 2000.00 + pace 8000.00/year × 75.0% of the year left; allocated 10000.00',
+    );
+  });
+});
+
+describe('tier review proposals: each boundary and each reason', () => {
+  const base = {
+    totalUplift: null,
+    won: d('0'),
+    pipeline: d('0'),
+    utilisation: null,
+    contributionHigh: null,
+  };
+  test.each([
+    // promotion C → A needs tier C, a measured uplift at least the minimum, and something won
+    [{ ...base, tier: 'C', totalUplift: 2, won: d('0.01') }, 'A'],
+    [{ ...base, tier: 'A', totalUplift: 5, won: d('100') }, null],
+    [{ ...base, tier: 'C', totalUplift: null, won: d('100') }, null],
+    // demotion needs no output: nothing won, no pipeline, and no positive uplift
+    [{ ...base, tier: 'A', utilisation: d('0.8'), totalUplift: 0 }, 'D'],
+    [{ ...base, tier: 'A', utilisation: d('0.8'), totalUplift: -1 }, 'D'],
+    [{ ...base, tier: 'A', utilisation: d('0.8'), totalUplift: 1 }, null],
+    [{ ...base, tier: 'A', utilisation: d('0.8'), won: d('1') }, null],
+    [{ ...base, tier: 'A', utilisation: d('0.79') }, null],
+  ] as const)('%o → %s', (input, expected) => {
+    expect(proposeTier(input as never, settings)?.to ?? null).toBe(expected);
+  });
+
+  test('each proposal says why, in words and numbers', () => {
+    expect(proposeTier({ ...base, tier: 'C', totalUplift: 3, won: d('1200.5') }, settings)).toEqual({
+      to: 'A',
+      reasons: ['relationship uplift 3 ≥ 2', 'won 1200.50 in the period'],
+    });
+    expect(
+      proposeTier({ ...base, tier: 'A', utilisation: d('0.9123'), contributionHigh: true }, settings),
+    ).toEqual({
+      to: 'B',
+      reasons: [
+        'budget utilisation 91.2% ≥ 80%',
+        'no output: nothing won, no open pipeline, uplift not measured',
+        'contribution high: B',
+      ],
+    });
+    expect(
+      proposeTier(
+        { ...base, tier: 'C', utilisation: d('0.8'), totalUplift: 0, contributionHigh: false },
+        settings,
+      ),
+    ).toEqual({
+      to: 'D',
+      reasons: [
+        'budget utilisation 80% ≥ 80%',
+        'no output: nothing won, no open pipeline, uplift 0',
+        'contribution low: D',
+      ],
+    });
+    expect(proposeTier({ ...base, tier: 'A', utilisation: d('1') }, settings)?.reasons[2]).toBe(
+      'contribution unknown (no tiering figures or policy): D proposed',
+    );
+  });
+});
