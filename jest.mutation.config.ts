@@ -14,6 +14,7 @@ const config: Config = {
     '<rootDir>/test/unit/reports-rules.test.ts',
     '<rootDir>/test/integration/budgets.test.ts',
     '<rootDir>/test/integration/booking-refusals.test.ts',
+    '<rootDir>/test/integration/budget-refusals.test.ts',
     '<rootDir>/test/integration/idempotency.test.ts',
     '<rootDir>/test/integration/ledger-property.test.ts',
   ],

@@ -179,6 +179,12 @@ export async function createBudget(context: UseCaseContext, input: CreateBudgetI
           );
       }
       const allocation = revenueTarget && ratio ? budgetAmount(revenueTarget, ratio) : explicitAmount!;
+      // A tiny target × ratio can round to nothing; an empty budget is a mistake, not a budget.
+      if (!allocation.greaterThan(0))
+        throw new ValidationError(
+          'input.revenueTarget',
+          `revenue target ${revenueTarget!.toFixed(2)} × ratio ${ratio!.toFixed()} rounds to 0.00: the budget would be empty`,
+        );
       const created = await repository.insertBudget(trx, {
         accountId: customer.id,
         fiscalYear,
