@@ -12,6 +12,7 @@ const config: Config = {
     '<rootDir>/test/unit/money.test.ts',
     '<rootDir>/test/unit/fiscal.test.ts',
     '<rootDir>/test/unit/reports-rules.test.ts',
+    '<rootDir>/test/unit/idempotency.test.ts',
     '<rootDir>/test/integration/budgets.test.ts',
     '<rootDir>/test/integration/booking-refusals.test.ts',
     '<rootDir>/test/integration/budget-refusals.test.ts',
