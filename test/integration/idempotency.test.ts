@@ -516,3 +516,67 @@ test('a booking replayed after its cancellation is the booking as it is now, and
   });
   expect(replay.extensions).toEqual({ idempotentReplay: true });
 });
+
+test('each kind of stored refusal replays as the same union member with the same words', async () => {
+  const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '100.00' });
+  const service = await createFreeService(database.db, admin(), '10');
+  const DELIVER = `mutation($input: DeliverBookingInput!) { deliverBooking(input: $input) { __typename ... on Error { code field message } } }`;
+  const ADJUST = `mutation($input: AdjustBudgetInput!) { adjustBudget(input: $input) { __typename ... on Error { code field message } ... on BudgetExceededError { remainingAmount requestedAmount currency } } }`;
+  const booked = await server.graphql<BookAnswer>(users.csm.token, BOOK_TYPENAME, {
+    input: { accountId: account.id, serviceId: service.id, plannedDate: inDays(2), idempotencyKey: key() },
+  });
+  const bookingId = booked.data!.bookFreeService.id!;
+  await server.graphql(
+    users.csm.token,
+    `mutation($input: CancelBookingInput!) { cancelBooking(input: $input) { __typename } }`,
+    { input: { bookingId, reason: 'changed plans', idempotencyKey: key() } },
+  );
+  const unknown = '00000000-0000-4000-8000-00000000abcd';
+  const cases: [string, string, Record<string, unknown>, unknown][] = [
+    [
+      users.csm.token,
+      DELIVER,
+      { bookingId, idempotencyKey: key() },
+      {
+        __typename: 'InvalidTransitionError',
+        code: 'INVALID_TRANSITION',
+        field: null,
+        message: 'Booking cannot go from CANCELLED to DELIVERED',
+      },
+    ],
+    [
+      users.csm.token,
+      DELIVER,
+      { bookingId: unknown, idempotencyKey: key() },
+      {
+        __typename: 'NotFoundError',
+        code: 'NOT_FOUND',
+        field: 'input.bookingId',
+        message: `Booking ${unknown} does not exist or is not visible to you`,
+      },
+    ],
+    [
+      users.finance.token,
+      ADJUST,
+      { budgetId: budget.id, amount: '-200.00', reason: 'cut', idempotencyKey: key() },
+      {
+        __typename: 'BudgetExceededError',
+        code: 'BUDGET_EXCEEDED',
+        field: 'input.amount',
+        message: 'the budget has 100.00 CNY remaining; 200.00 CNY does not fit',
+        remainingAmount: '100.00',
+        requestedAmount: '200.00',
+        currency: 'CNY',
+      },
+    ],
+  ];
+  for (const [token, mutation, input, expected] of cases) {
+    const first = await server.graphql<Record<string, unknown>>(token, mutation, { input });
+    const replay = await server.graphql<Record<string, unknown>>(token, mutation, { input });
+    expect([Object.values(first.data!)[0], first.extensions]).toEqual([expected, undefined]);
+    expect([Object.values(replay.data!)[0], replay.extensions]).toEqual([
+      expected,
+      { idempotentReplay: true },
+    ]);
+  }
+});
