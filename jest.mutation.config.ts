@@ -16,6 +16,7 @@ const config: Config = {
     '<rootDir>/test/integration/budgets.test.ts',
     '<rootDir>/test/integration/booking-refusals.test.ts',
     '<rootDir>/test/integration/budget-refusals.test.ts',
+    '<rootDir>/test/integration/money-audit.test.ts',
     '<rootDir>/test/integration/idempotency.test.ts',
     '<rootDir>/test/integration/ledger-property.test.ts',
   ],
