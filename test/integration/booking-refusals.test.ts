@@ -3,6 +3,7 @@
 // thing, or names the wrong field, or is not made at all, fails here.
 import { DateTime } from 'luxon';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { refusal } from '../support/refusal';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
 import {
@@ -42,17 +43,6 @@ const csm = () => contextFor(database.db, actorOf(users.csm, org.csm.id));
 const finance = () => actorOf(users.finance);
 const admin = () => actorOf(users.admin);
 const today = () => DateTime.now().setZone(config.fiscal.timeZone).toISODate()!;
-
-/** What a call refused with: class, field and message; or 'done'. */
-async function refusal(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-    return 'done';
-  } catch (error) {
-    const e = error as Error & { field?: string | null };
-    return { error: e.constructor.name, field: e.field ?? null, message: e.message };
-  }
-}
 
 async function setUp(amount = '100.00') {
   const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount });

@@ -1,6 +1,7 @@
 // Every way creating, adjusting and transferring budgets can refuse, with the error class, the
 // field and the words FINANCE and the sales leader read, exactly.
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { refusal } from '../support/refusal';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
 import { actorOf, contextFor, fiscalYearNow, key, keyAccountWithBudget } from '../support/money';
@@ -24,16 +25,6 @@ const leader = () => contextFor(database.db, actorOf(users.salesLeader));
 const d = (value: string) => new Decimal(value);
 const nameOf = async (id: string) =>
   (await database.db('customers').where({ id }).first('name')).name as string;
-
-async function refusal(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-    return 'done';
-  } catch (error) {
-    const e = error as Error & { field?: string | null };
-    return { error: e.constructor.name, field: e.field ?? null, message: e.message };
-  }
-}
 
 test('creating a budget: each refusal says what is wrong', async () => {
   const account = await org.customer('A');
