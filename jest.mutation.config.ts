@@ -19,6 +19,7 @@ const config: Config = {
     '<rootDir>/test/integration/money-audit.test.ts',
     '<rootDir>/test/integration/idempotency.test.ts',
     '<rootDir>/test/integration/ledger-property.test.ts',
+    '<rootDir>/test/integration/money-reads-and-races.test.ts',
   ],
   reporters: ['default'],
 };
