@@ -361,6 +361,36 @@ describe('operating ratios and overrun policies', () => {
   });
 });
 
+describe('who moved the money, and how long a reason may be', () => {
+  test('each ledger row names the user who posted it; a reason is 1–1000 characters', async () => {
+    const { budget } = await setUp('100.00');
+    const reason = (length: number) => 'r'.repeat(length);
+    const adjust = (text: string) =>
+      adjustBudget(finance(), {
+        budgetId: budget.id,
+        amount: new Decimal('1.00'),
+        reason: text,
+        idempotencyKey: key(),
+      });
+    expect(await refusal(() => adjust(reason(1000)))).toBe('done');
+    expect(await refusal(() => adjust(reason(1001)))).toEqual({
+      error: 'ValidationError',
+      field: 'input.reason',
+      message: 'a reason of 1–1000 characters is required',
+    });
+    expect(await refusal(() => adjust('   '))).toEqual({
+      error: 'ValidationError',
+      field: 'input.reason',
+      message: 'a reason of 1–1000 characters is required',
+    });
+    const rows = await database.db('ledger_entries').where({ budget_id: budget.id }).orderBy('id');
+    expect(rows.map((row) => [row.kind, row.actor_user_id])).toEqual([
+      ['ALLOCATION', users.finance.user.id],
+      ['ADJUSTMENT', users.finance.user.id],
+    ]);
+  });
+});
+
 // Two transactions of this process, each on its own connection, started together. Without the
 // row lock each reads the same remainder and both spend it (or the database refuses the second
 // write with a CHECK violation instead of a typed refusal): either fails here.
