@@ -11,11 +11,13 @@ import {
   config,
   contextFor,
   createFreeService,
+  createPaidService,
+  createServicePricedNextYear,
   inDays,
   key,
   keyAccountWithBudget,
 } from '../support/money';
-import { createExpertService, retireExpertService } from '../../src/modules/catalog/service';
+import { retireExpertService } from '../../src/modules/catalog/service';
 import {
   BOOKING_PEOPLE_MAX,
   NOTES_MAX,
@@ -26,7 +28,6 @@ import {
   deliverBooking,
   type BookInput,
 } from '../../src/modules/budgets/bookings';
-import { Decimal } from '../../src/shared/money';
 
 let database: TestDatabase;
 let users: Awaited<ReturnType<typeof createStandardUsers>>;
@@ -62,29 +63,10 @@ test('booking: each refusal says what is wrong and names the field', async () =>
   const { budget, service, name, input } = await setUp();
   const earliest = DateTime.fromISO(today()).minus({ days: config.reservationLapseDays }).toISODate();
   const latest = DateTime.fromISO(today()).plus({ days: PLANNED_DAYS_AHEAD_MAX }).toISODate();
-  const paid = await createExpertService(contextFor(database.db, admin()), {
-    code: `PAID-${key().slice(0, 8).toUpperCase()}`,
-    name: 'Paid implementation',
-    kind: 'PAID',
-    providingDepartment: 'DELIVERY',
-    effects: [],
-    effectiveFrom: '2020-01-01',
-    listPrice: new Decimal('1000.00'),
-    internalCost: new Decimal('600.00'),
-    currency: 'CNY',
-  });
+  const paid = await createPaidService(database.db, admin(), 'Paid implementation');
   const retired = await createFreeService(database.db, admin(), '5.00');
   await retireExpertService(contextFor(database.db, admin()), retired.id);
-  const unpriced = await createExpertService(contextFor(database.db, admin()), {
-    code: `LATE-${key().slice(0, 8).toUpperCase()}`,
-    name: 'Priced from next year',
-    kind: 'FREE',
-    providingDepartment: 'SOLUTIONS',
-    effects: ['OPPORTUNITY'],
-    effectiveFrom: DateTime.fromISO(today()).plus({ years: 1 }).toISODate()!,
-    settlementPrice: new Decimal('5.00'),
-    currency: 'CNY',
-  });
+  const unpriced = await createServicePricedNextYear(database.db, admin(), 'Priced from next year');
   const ordinary = await org.customer('B');
   const ordinaryName = (await database.db('customers').where({ id: ordinary.id }).first('name')).name;
   const sales = org.salesRep.id;

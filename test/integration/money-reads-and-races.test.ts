@@ -13,13 +13,15 @@ import {
   config,
   contextFor,
   createFreeService,
+  createPaidService,
+  createServicePricedNextYear,
   fiscalYearNow,
   inDays,
   key,
   keyAccountWithBudget,
   ledgerMismatches,
 } from '../support/money';
-import { createExpertService, retireExpertService } from '../../src/modules/catalog/service';
+import { retireExpertService } from '../../src/modules/catalog/service';
 import {
   bookFreeService,
   cancelBooking,
@@ -118,28 +120,9 @@ describe('previewBooking', () => {
 
   test('lists every problem a booking would be refused for', async () => {
     const ordinary = await org.customer('B');
-    const paid = await createExpertService(admin(), {
-      code: `PAID-${key().slice(0, 8).toUpperCase()}`,
-      name: 'Paid rollout',
-      kind: 'PAID',
-      providingDepartment: 'DELIVERY',
-      effects: [],
-      effectiveFrom: '2020-01-01',
-      listPrice: new Decimal('1000.00'),
-      internalCost: new Decimal('600.00'),
-      currency: 'CNY',
-    });
+    const paid = await createPaidService(database.db, admin().actor!, 'Paid rollout');
     await retireExpertService(admin(), paid.id);
-    const unpriced = await createExpertService(admin(), {
-      code: `LATE-${key().slice(0, 8).toUpperCase()}`,
-      name: 'Priced next year',
-      kind: 'FREE',
-      providingDepartment: 'SOLUTIONS',
-      effects: ['OPPORTUNITY'],
-      effectiveFrom: DateTime.fromISO(today()).plus({ years: 1 }).toISODate()!,
-      settlementPrice: new Decimal('5.00'),
-      currency: 'CNY',
-    });
+    const unpriced = await createServicePricedNextYear(database.db, admin().actor!, 'Priced next year');
     const ordinaryName = await nameOf(ordinary.id);
     const year = fiscalYearNow();
     const onOrdinary = await previewBooking(admin(), {

@@ -63,6 +63,35 @@ export async function createFreeService(
   });
 }
 
+/** A paid catalog entry (ordered, never booked against a budget), priced since 2020. */
+export async function createPaidService(db: Database, admin: Actor, name: string) {
+  return createExpertService(contextFor(db, admin), {
+    code: `PAID-${crypto.randomBytes(4).toString('hex').toUpperCase()}`,
+    name,
+    kind: 'PAID',
+    providingDepartment: 'DELIVERY',
+    effects: [],
+    effectiveFrom: '2020-01-01',
+    listPrice: new Decimal('1000.00'),
+    internalCost: new Decimal('600.00'),
+    currency: 'CNY',
+  });
+}
+
+/** A free service whose first settlement price (5.00) takes effect a year from today. */
+export async function createServicePricedNextYear(db: Database, admin: Actor, name: string) {
+  return createExpertService(contextFor(db, admin), {
+    code: `LATE-${crypto.randomBytes(4).toString('hex').toUpperCase()}`,
+    name,
+    kind: 'FREE',
+    providingDepartment: 'SOLUTIONS',
+    effects: ['OPPORTUNITY'],
+    effectiveFrom: DateTime.now().setZone(config.fiscal.timeZone).plus({ years: 1 }).toISODate()!,
+    settlementPrice: new Decimal('5.00'),
+    currency: 'CNY',
+  });
+}
+
 export async function keyAccountWithBudget(
   db: Database,
   org: Org,
