@@ -151,9 +151,10 @@ test('bookings: book, request an exception, approve, reject, deliver, cancel and
       r.entity_id,
       r.before?.state,
       r.after?.state,
+      r.after?.reason,
       r.account_id,
     ]),
-  ).toEqual([['booking.cancel', 'Booking', pending.id, 'BOOKED', 'CANCELLED', account.id]]);
+  ).toEqual([['booking.cancel', 'Booking', pending.id, 'BOOKED', 'CANCELLED', 'postponed', account.id]]);
   // Expiry is the system's doing: no actor. (On a fiscal year's first day "yesterday" clamps to
   // today and nothing lapses: the expectation says so rather than skip.)
   const { account: lapsing } = await keyAccountWithBudget(database.db, org, finance.actor!, {
@@ -222,20 +223,44 @@ test('budgets and transfers: create, adjust, ratio, policy, request, approve and
     ['budget.adjust', 'Budget', created.id, a.id],
   ]);
   expect([adjusted[0]!.before, adjusted[0]!.after]).toEqual([
-    expect.objectContaining({ id: created.id }),
-    expect.objectContaining({ id: created.id }),
+    expect.objectContaining({ id: created.id, totals: expect.objectContaining({ remaining: '500' }) }),
+    expect.objectContaining({ id: created.id, totals: expect.objectContaining({ remaining: '480' }) }),
   ]);
-  const ratio = await audited(finance, () =>
-    setOperatingRatio(finance, { fiscalYear: year + 1, ratio: new Decimal('0.03') }),
-  );
-  expect(ratio.map((r) => [r.action, r.entity_type, r.account_id])).toEqual([
-    ['operatingRatio.set', 'OperatingRatio', null],
+  // A first setting has nothing before it; a second one shows what it replaced. Both name who set it.
+  const setRatio = (ratio: string) => () =>
+    setOperatingRatio(finance, { fiscalYear: year + 1, ratio: new Decimal(ratio) });
+  const ratioRows = [
+    ...(await audited(finance, setRatio('0.03'))),
+    ...(await audited(finance, setRatio('0.04'))),
+  ];
+  expect(
+    ratioRows.map((r) => [r.action, r.entity_type, r.entity_id, r.account_id, r.before, r.after]),
+  ).toEqual([
+    ['operatingRatio.set', 'OperatingRatio', String(year + 1), null, null, { ratio: '0.03' }],
+    ['operatingRatio.set', 'OperatingRatio', String(year + 1), null, { ratio: '0.03' }, { ratio: '0.04' }],
   ]);
-  const policy = await audited(finance, () => setOverrunPolicy(finance, { tier: 'C', policy: 'WARN' }));
-  expect(policy.map((r) => [r.action, r.entity_type, r.account_id])).toEqual([
-    ['overrunPolicy.set', 'OverrunPolicy', null],
+  expect(
+    await database
+      .db('operating_ratios')
+      .where({ fiscal_year: year + 1 })
+      .first('updated_by'),
+  ).toEqual({
+    updated_by: users.finance.user.id,
+  });
+  const setPolicy = (policy: 'WARN' | 'STOP') => () => setOverrunPolicy(finance, { tier: 'C', policy });
+  const policyRows = [
+    ...(await audited(finance, setPolicy('WARN'))),
+    ...(await audited(finance, setPolicy('STOP'))),
+  ];
+  expect(
+    policyRows.map((r) => [r.action, r.entity_type, r.entity_id, r.account_id, r.before, r.after]),
+  ).toEqual([
+    ['overrunPolicy.set', 'OverrunPolicy', 'C', null, { policy: 'STOP' }, { policy: 'WARN' }],
+    ['overrunPolicy.set', 'OverrunPolicy', 'C', null, { policy: 'WARN' }, { policy: 'STOP' }],
   ]);
-  await setOverrunPolicy(finance, { tier: 'C', policy: 'STOP' });
+  expect(await database.db('overrun_policies').where({ tier: 'C' }).first('updated_by')).toEqual({
+    updated_by: users.finance.user.id,
+  });
   let transfer!: Awaited<ReturnType<typeof requestBudgetTransfer>>;
   const requestedRows = await audited(finance, async () => {
     transfer = await requestBudgetTransfer(finance, {
@@ -253,8 +278,26 @@ test('budgets and transfers: create, adjust, ratio, policy, request, approve and
     decideBudgetTransfer(leader, { transferId: transfer.id, approve: true, idempotencyKey: key() }),
   );
   expect(
-    approved.map((r) => [r.action, r.entity_type, r.account_id, r.actor_user_id, r.after?.state]),
-  ).toEqual([['budgetTransfer.approve', 'BudgetTransfer', a.id, users.salesLeader.user.id, 'APPROVED']]);
+    approved.map((r) => [
+      r.action,
+      r.entity_type,
+      r.entity_id,
+      r.account_id,
+      r.actor_user_id,
+      r.before?.state,
+      r.after?.state,
+    ]),
+  ).toEqual([
+    [
+      'budgetTransfer.approve',
+      'BudgetTransfer',
+      transfer.id,
+      a.id,
+      users.salesLeader.user.id,
+      'REQUESTED',
+      'APPROVED',
+    ],
+  ]);
   const again = await requestBudgetTransfer(finance, {
     fromBudgetId: created.id,
     toBudgetId: other.id,
@@ -265,5 +308,7 @@ test('budgets and transfers: create, adjust, ratio, policy, request, approve and
   const rejected = await audited(leader, () =>
     decideBudgetTransfer(leader, { transferId: again.id, approve: false, idempotencyKey: key() }),
   );
-  expect(rejected.map((r) => [r.action, r.after?.state])).toEqual([['budgetTransfer.reject', 'REJECTED']]);
+  expect(rejected.map((r) => [r.action, r.entity_id, r.account_id, r.before?.state, r.after?.state])).toEqual(
+    [['budgetTransfer.reject', again.id, a.id, 'REQUESTED', 'REJECTED']],
+  );
 });
