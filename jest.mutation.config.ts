@@ -20,6 +20,7 @@ const config: Config = {
     '<rootDir>/test/integration/idempotency.test.ts',
     '<rootDir>/test/integration/ledger-property.test.ts',
     '<rootDir>/test/integration/money-reads-and-races.test.ts',
+    '<rootDir>/test/integration/transfer-edges.test.ts',
   ],
   reporters: ['default'],
 };
