@@ -59,6 +59,8 @@ test.each([
   ['100', '100.01', 'WARN', 'OVERRUN_FLAGGED'],
   ['-5', '0.01', 'STOP', 'NEEDS_EXCEPTION'],
   ['0', '0', 'STOP', 'FITS'],
+  ['-5', '0', 'STOP', 'FITS'],
+  ['-5', '0', 'WARN', 'FITS'],
 ] as const)('remaining %s, amount %s, policy %s → %s', (remaining, amount, policy, expected) => {
   expect(fundsDecision(d(remaining), d(amount), policy)).toBe(expected);
 });

@@ -190,7 +190,8 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
         overrun: decision === 'OVERRUN_FLAGGED',
       });
       await repository.insertBookingPeople(trx, booking.id, customer.id, personIds);
-      if (!pending) {
+      // A zero price reserves nothing (a ledger entry always moves money).
+      if (!pending && !price.settlementPrice.isZero()) {
         await repository.postEntries(
           trx,
           budget,
@@ -345,6 +346,7 @@ export async function decideBookingException(
       const { booking, budget } = await lockBooking(context, trx, input.bookingId, 'input.id');
       const to = input.approve ? 'BOOKED' : 'REJECTED';
       assertTransition(booking.state, to);
+      // A pending booking has a price above zero: a zero price always fits (rules.fundsDecision).
       if (input.approve) {
         await repository.postEntries(
           trx,

@@ -95,7 +95,8 @@ export type FundsDecision = 'FITS' | 'NEEDS_EXCEPTION' | 'OVERRUN_FLAGGED';
 
 /** STOP (the default): a booking over the remaining budget needs an approved exception; WARN: it goes through, flagged. */
 export function fundsDecision(remaining: Decimal, amount: Decimal, policy: OverrunPolicy): FundsDecision {
-  if (amount.lessThanOrEqualTo(remaining)) return 'FITS';
+  // Nothing to take (a zero price) always fits, even on a budget already past zero.
+  if (amount.isZero() || amount.lessThanOrEqualTo(remaining)) return 'FITS';
   return policy === 'STOP' ? 'NEEDS_EXCEPTION' : 'OVERRUN_FLAGGED';
 }
 
