@@ -21,6 +21,7 @@ const config: Config = {
     '<rootDir>/test/integration/ledger-property.test.ts',
     '<rootDir>/test/integration/money-reads-and-races.test.ts',
     '<rootDir>/test/integration/transfer-edges.test.ts',
+    '<rootDir>/test/integration/booking-edges.test.ts',
   ],
   reporters: ['default'],
 };
