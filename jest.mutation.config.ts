@@ -22,6 +22,7 @@ const config: Config = {
     '<rootDir>/test/integration/money-reads-and-races.test.ts',
     '<rootDir>/test/integration/transfer-edges.test.ts',
     '<rootDir>/test/integration/booking-edges.test.ts',
+    '<rootDir>/test/integration/idempotency-wrapper.test.ts',
   ],
   reporters: ['default'],
 };
