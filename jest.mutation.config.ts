@@ -23,6 +23,7 @@ const config: Config = {
     '<rootDir>/test/integration/transfer-edges.test.ts',
     '<rootDir>/test/integration/booking-edges.test.ts',
     '<rootDir>/test/integration/idempotency-wrapper.test.ts',
+    '<rootDir>/test/integration/budget-edges.test.ts',
   ],
   reporters: ['default'],
 };

@@ -178,7 +178,8 @@ export async function createBudget(context: UseCaseContext, input: CreateBudgetI
             `no operating ratio is set for FY${fiscalYear}: set one or give operatingRatio`,
           );
       }
-      const allocation = revenueTarget && ratio ? budgetAmount(revenueTarget, ratio) : explicitAmount!;
+      // A revenue target always has a ratio by now (given, or the year's; else refused above).
+      const allocation = revenueTarget ? budgetAmount(revenueTarget, ratio!) : explicitAmount!;
       // A tiny target × ratio can round to nothing; an empty budget is a mistake, not a budget.
       if (!allocation.greaterThan(0))
         throw new ValidationError(
