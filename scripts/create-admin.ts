@@ -17,7 +17,7 @@ async function run(): Promise<void> {
     .parse()
     .opts<{ email: string; name: string; label: string }>();
   const config = loadConfig();
-  const database = await openDatabase(config, createLogger('warn'));
+  const database = await openDatabase(config, createLogger('warn'), { shareRunning: true });
   try {
     await migrateToLatest(database.db);
     const { user, token } = await createFirstAdmin(database.db, config, options);

@@ -7,7 +7,7 @@ import { expireLapsedBookings } from '../src/modules/budgets/bookings';
 
 async function run(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config, createLogger('warn'));
+  const database = await openDatabase(config, createLogger('warn'), { shareRunning: true });
   try {
     await migrateToLatest(database.db);
     const expired = await expireLapsedBookings({

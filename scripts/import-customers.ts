@@ -24,7 +24,7 @@ async function run(): Promise<number> {
   const options = program.opts<{ goodRowsOnly?: boolean; as?: string }>();
   const csv = fs.readFileSync(file, 'utf8');
   const config = loadConfig();
-  const database = await openDatabase(config, createLogger('warn'));
+  const database = await openDatabase(config, createLogger('warn'), { shareRunning: true });
   try {
     await migrateToLatest(database.db);
     let actor: Actor | null = null;

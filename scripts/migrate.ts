@@ -9,6 +9,7 @@ async function run(): Promise<void> {
   const database = await openDatabase(
     config,
     createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+    { shareRunning: true },
   );
   try {
     const applied = await migrateToLatest(database.db);

