@@ -41,6 +41,15 @@ export function createApp(services: Services): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // GraphQL operations get their own line (graphql/operation-log.ts); client errors (401,
+      // 413, 429, malformed requests) are debug; server errors stay errors.
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'debug';
+        // express strips a mount path from req.url; originalUrl keeps it.
+        const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
+        return url.startsWith('/graphql') ? 'debug' : 'info';
+      },
     }),
   );
 

@@ -5,6 +5,7 @@ import { GraphQLError, Kind, visit, type DocumentNode, type OperationDefinitionN
 import type { IncomingMessage } from 'node:http';
 import { schema } from './schema';
 import { limitPlugins } from './limits';
+import { useOperationLog } from './operation-log';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { RequestContext, Services } from './context';
 import { bearerToken, hashToken } from '../modules/users/tokens';
@@ -135,6 +136,7 @@ export function createGraphQLServer(
       useRequireAuthentication(),
       useRefuseNulCharacters(),
       useReportIdempotentReplays(),
+      useOperationLog(),
     ],
     context: async ({ req, request }) => {
       const requestId = String(req.id ?? crypto.randomUUID());

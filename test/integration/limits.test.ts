@@ -135,8 +135,9 @@ test('logs never contain the bearer token', async () => {
   const { REDACTED_PATHS } = await import('../../src/logger');
   const { testConfig } = await import('../support/server');
   const lines: string[] = [];
+  // debug: the HTTP line of a GraphQL request, which carries the headers, is logged at debug.
   const logger = pino(
-    { level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    { level: 'debug', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
     { write: (line: string) => lines.push(line) },
   );
   const config = testConfig();

@@ -1,0 +1,41 @@
+// One log line per executed GraphQL operation, at info: the request id, the operation's name and
+// type, the user, how long it took and its outcome (the error codes, when there were errors).
+// The HTTP line of the same request goes to debug, and so do refusals before execution (401,
+// 413, 429, malformed requests): a busy log shows who did what, not the noise of bad clients.
+import { Kind, type DefinitionNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { RequestContext } from './context';
+
+export type OperationOutcome = 'ok' | 'errors' | 'partial';
+
+export function useOperationLog(): Plugin<RequestContext> {
+  return {
+    onExecute({ args }) {
+      const started = process.hrtime.bigint();
+      const operation = args.document.definitions.find(
+        (d: DefinitionNode): d is OperationDefinitionNode =>
+          d.kind === Kind.OPERATION_DEFINITION &&
+          (args.operationName ? d.name?.value === args.operationName : true),
+      );
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result) return;
+          const errors = (result.errors ?? []) as readonly GraphQLError[];
+          const outcome: OperationOutcome = errors.length === 0 ? 'ok' : result.data ? 'partial' : 'errors';
+          args.contextValue.logger.info(
+            {
+              requestId: args.contextValue.requestId,
+              operationName: operation?.name?.value ?? null,
+              operationType: operation?.operation ?? null,
+              userId: args.contextValue.actor?.userId ?? null,
+              durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+              outcome,
+              errorCodes: [...new Set(errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')))],
+            },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}
