@@ -385,13 +385,16 @@ export async function decideBookingException(
  * date, recorded in the ledger like any release. Safe to run from several instances at once
  * (rows another sweeper holds are skipped). Returns how many bookings expired.
  */
-export async function expireLapsedBookings(context: UseCaseContext): Promise<number> {
+export async function expireLapsedBookings(
+  context: UseCaseContext,
+  batchMax: number = EXPIRY_BATCH_MAX,
+): Promise<number> {
   const cutoff = DateTime.fromISO(today(context))
     .minus({ days: context.config.reservationLapseDays })
     .toISODate()!;
   let expired = 0;
   while (true) {
-    const candidates = await repository.findLapsedBookings(context.db, cutoff, EXPIRY_BATCH_MAX);
+    const candidates = await repository.findLapsedBookings(context.db, cutoff, batchMax);
     let progressed = 0;
     for (const candidate of candidates) {
       // Budget first, then the booking, as every money path locks them; skip one another sweeper holds.
@@ -432,6 +435,6 @@ export async function expireLapsedBookings(context: UseCaseContext): Promise<num
     }
     expired += progressed;
     // A short batch is the last; a batch another sweeper took entirely is left to it.
-    if (candidates.length < EXPIRY_BATCH_MAX || progressed === 0) return expired;
+    if (candidates.length < batchMax || progressed === 0) return expired;
   }
 }
