@@ -338,11 +338,12 @@ test('budget invariants hold after every step of random sequences over both poli
     }),
     { numRuns: RUNS, seed: SEED },
   );
-  // Every kind of step ran, and the runs reached the database.
+  // Every kind of step ran, and the runs reached the database (about 4.4 such entries per run
+  // with the fixed seed; fewer than 3 per run means the sequences stopped doing work).
   expect([...seen].sort()).toEqual(['adjust', 'book', 'cancel', 'decide', 'deliver', 'expire', 'transfer']);
   const written = await database
     .db('ledger_entries')
     .whereIn('kind', ['RESERVE', 'SPEND', 'RELEASE', 'TRANSFER_IN'])
     .count<{ n: string }[]>('* as n');
-  expect(Number(written[0]!.n)).toBeGreaterThan(300);
+  expect(Number(written[0]!.n)).toBeGreaterThan(3 * RUNS);
 });
