@@ -2,6 +2,7 @@
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers, createUserWithToken } from '../support/factories';
+import { createOrg } from '../support/org';
 
 let database: TestDatabase;
 let server: TestServer;
@@ -37,6 +38,25 @@ describe('authentication', () => {
     );
     expect(result.status).toBe(200);
     expect(result.data?.me).toEqual({ name: users.finance.user.name, roles: ['FINANCE'] });
+  });
+
+  test('me and the user list name the person linked to a user, if any', async () => {
+    const org = await createOrg(database.db, users);
+    const me = (token: string) =>
+      server.graphql<{ me: { personId: string | null } }>(token, '{ me { personId } }');
+    expect([(await me(users.csm.token)).data?.me, (await me(users.finance.token)).data?.me]).toEqual([
+      { personId: org.csm.id },
+      { personId: null },
+    ]);
+    const list = await server.graphql<{ users: { id: string; personId: string | null }[] }>(
+      users.admin.token,
+      '{ users { id personId } }',
+    );
+    const byId = new Map(list.data!.users.map((u) => [u.id, u.personId]));
+    expect([byId.get(users.otherCsm.user.id), byId.get(users.salesLeader.user.id)]).toEqual([
+      org.otherCsm.id,
+      null,
+    ]);
   });
 
   test.each([

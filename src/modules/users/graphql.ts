@@ -2,6 +2,7 @@
 import { builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
 import { ROLES } from '../../shared/auth';
+import { findPersonByUserId } from '../teams/repository';
 import * as repository from './repository';
 import type { ApiToken, User } from './repository';
 import * as service from './service';
@@ -23,6 +24,15 @@ export const UserRef = builder.objectRef<User>('User').implement({
     name: t.exposeString('name', { description: 'Display name.' }),
     email: t.exposeString('email', { description: 'Email address, unique (case-insensitive).' }),
     roles: t.field({ type: [RoleEnum], description: 'Roles held.', resolve: (user) => user.roles }),
+    personId: t.id({
+      nullable: true,
+      description:
+        'The person record linked to this user (for a CSM, the id accounts name as their csm), if any.',
+      resolve: async (user, _args, context) =>
+        user.id === context.actor?.userId
+          ? context.actor.personId
+          : ((await findPersonByUserId(context.db, user.id))?.id ?? null),
+    }),
     active: t.exposeBoolean('active', { description: 'Inactive users cannot sign in.' }),
     createdAt: t.field({
       type: 'DateTime',
