@@ -259,6 +259,22 @@ describe('cost allocation', () => {
       effects: ['RELATIONSHIP_CLOSENESS'],
     });
     expect(closeness.grandTotal.spentAmount).toBe('33.33');
+    // A kinds filter keeps only those entries: the per-kind groups of the full answer, exactly.
+    const perKind = byKey((await allocate(['ENTRY_KIND'], { accountIds: [ids.x, ids.y, ids.z] })).groups);
+    const spends = await allocate(['ENTRY_KIND'], { accountIds: [ids.x, ids.y, ids.z], kinds: ['SPEND'] });
+    expect([byKey(spends.groups), spends.grandTotal]).toEqual([{ SPEND: perKind.SPEND }, perKind.SPEND]);
+    const bad = await server.graphql(
+      users.finance.token,
+      ALLOCATION.replace('$FY', String(fiscalYearNow())),
+      {
+        groupBy: ['TIER'],
+        filter: { kinds: ['SPENDING'] },
+      },
+    );
+    expect([bad.data, bad.errors?.[0]?.message]).toEqual([
+      null,
+      expect.stringContaining('Value "SPENDING" does not exist in "LedgerEntryKind" enum'),
+    ]);
   });
 
   test('a CSM may not read cost allocation; bad arguments name the field', async () => {

@@ -15,7 +15,7 @@ import { PersonRef } from '../teams/graphql';
 import * as bookings from './bookings';
 import * as repository from './repository';
 import type { Booking, Budget, LedgerEntry, Transfer } from './repository';
-import { BOOKING_STATES, ENTRY_KINDS, type Totals } from './rules';
+import { BOOKING_STATES, ENTRY_KINDS, TRANSFER_STATES, type Totals } from './rules';
 import * as service from './service';
 import * as transfers from './transfers';
 import { optionalId } from '../../shared/ids';
@@ -52,7 +52,7 @@ export const MONEY_ERRORS = [
   ...COMMON_MUTATION_ERRORS,
 ];
 
-const EntryKindEnum = builder.enumType('LedgerEntryKind', {
+export const EntryKindEnum = builder.enumType('LedgerEntryKind', {
   description: 'What a ledger entry does to a budget.',
   values: {
     ALLOCATION: { description: 'The budget amount (revenue target × ratio, or explicit): allocated +.' },
@@ -64,6 +64,15 @@ const EntryKindEnum = builder.enumType('LedgerEntryKind', {
     TRANSFER_IN: { description: 'Received from another budget: allocated +.' },
     TRANSFER_OUT: { description: 'Given to another budget: allocated −.' },
   } satisfies Record<(typeof ENTRY_KINDS)[number], { description: string }>,
+});
+
+const TransferStateEnum = builder.enumType('BudgetTransferState', {
+  description: 'Where a budget transfer is in its life.',
+  values: {
+    REQUESTED: { description: 'Asked for; waiting for a SALES_LEADER.' },
+    APPROVED: { description: 'Approved: the amount moved (TRANSFER_OUT and TRANSFER_IN posted).' },
+    REJECTED: { description: 'Rejected: nothing moved.' },
+  } satisfies Record<(typeof TRANSFER_STATES)[number], { description: string }>,
 });
 
 const BookingStateEnum = builder.enumType('BookingState', {
@@ -338,7 +347,11 @@ const TransferRef = builder.objectRef<Transfer>('BudgetTransfer').implement({
     amount: t.field({ type: 'Money', description: 'Amount.', resolve: (x) => x.amount }),
     currency: t.field({ type: 'Currency', description: 'Currency.', resolve: (x) => x.currency }),
     reason: t.exposeString('reason', { description: 'Why.' }),
-    state: t.exposeString('state', { description: 'REQUESTED, APPROVED or REJECTED.' }),
+    state: t.field({
+      type: TransferStateEnum,
+      description: 'Where it is in its life.',
+      resolve: (x) => x.state,
+    }),
     requestedByUserId: t.exposeID('requestedBy', { description: 'Who asked.' }),
     decidedByUserId: t.exposeID('decidedBy', { nullable: true, description: 'Who decided.' }),
     createdAt: t.field({ type: 'DateTime', description: 'When requested.', resolve: (x) => x.createdAt }),

@@ -4,6 +4,7 @@ import { requireId, optionalId } from '../../shared/ids';
 import { fiscalLabel, type FiscalPeriod } from '../../shared/fiscal';
 import { TierEnum, CustomerRef } from '../customers/graphql';
 import { EffectEnum } from '../catalog/graphql';
+import { EntryKindEnum } from '../budgets/graphql';
 import { PersonRef } from '../teams/graphql';
 import { DIMENSIONS, type AllocationGroup, type Dimension, type Measures } from './allocation';
 import { ROI_GROUPINGS, ROI_SORTS, type RoiAggregate, type Uplift } from './roi';
@@ -128,7 +129,7 @@ const AllocationFilterInput = builder.inputType('AllocationFilter', {
       required: false,
       description: 'Only these effects (amounts are the effect’s share).',
     }),
-    kinds: t.stringList({ required: false, description: 'Only these entry kinds (ALLOCATION, SPEND, …).' }),
+    kinds: t.field({ type: [EntryKindEnum], required: false, description: 'Only these entry kinds.' }),
   }),
 });
 
