@@ -172,7 +172,8 @@ const RoiRef = builder.objectRef<service.RoiView>('AccountRoi').implement({
     budgetUtilisation: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'FY budget spent ÷ allocated up to the period’s end.',
+      description:
+        'FY budget spent ÷ allocated up to the period’s end. A ratio (1 = 100%), rounded half away from zero to 4 decimal places; null when nothing is allocated.',
       resolve: (r) => r.utilisation,
     }),
     assessments: t.exposeInt('assessments', { description: 'Assessments dated in the period.' }),
@@ -205,19 +206,21 @@ const RoiRef = builder.objectRef<service.RoiView>('AccountRoi').implement({
     wonPerSpend: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'Won ÷ spent.',
+      description: 'Won ÷ spent, rounded half away from zero to 4 decimal places; null when nothing was spent.',
       resolve: (r) => r.wonPerSpend,
     }),
     pipelinePerSpend: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'Pipeline ÷ spent.',
+      description:
+        'Pipeline ÷ spent, rounded half away from zero to 4 decimal places; null when nothing was spent.',
       resolve: (r) => r.pipelinePerSpend,
     }),
     upliftPer10k: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'Total uplift ÷ (spent ÷ 10,000).',
+      description:
+        'Total uplift (points on the 1–5 scales) ÷ (spent ÷ 10,000), rounded half away from zero to 4 decimal places; null when nothing was spent or there is no uplift.',
       resolve: (r) => r.upliftPer10k,
     }),
     explanation: t.stringList({
@@ -282,13 +285,14 @@ const RoiAggregateRef = builder.objectRef<RoiAggregate>('RoiAggregate').implemen
     wonPerSpend: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'Σ won ÷ Σ spent.',
+      description: 'Σ won ÷ Σ spent, rounded half away from zero to 4 decimal places; null when nothing was spent.',
       resolve: (a) => a.wonPerSpend,
     }),
     pipelinePerSpend: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'Σ pipeline ÷ Σ spent.',
+      description:
+        'Σ pipeline ÷ Σ spent, rounded half away from zero to 4 decimal places; null when nothing was spent.',
       resolve: (a) => a.pipelinePerSpend,
     }),
   }),
