@@ -83,3 +83,7 @@ for (const [cls, name, description] of errorTypes) registerErrorType(cls, name, 
 
 /** The errors nearly every mutation can return. */
 export const COMMON_MUTATION_ERRORS = [ValidationError, NotFoundError, ConflictError, ForbiddenActionError];
+
+/** The description of every mutation's `input` argument: how a bad field is answered. */
+export const INPUT_ARG_DESCRIPTION =
+  'The change as a whole; a field the service refuses is answered with a ValidationError whose `field` is its path (input.<field>).';

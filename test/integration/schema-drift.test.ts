@@ -1,6 +1,14 @@
 // The committed SDL must be what the code prints: run `npm run schema` after changing the schema.
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  buildSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isSpecifiedScalarType,
+} from 'graphql';
 import { printSchemaText } from '../../src/graphql/print';
 
 test('schema/schema.graphql matches the code', () => {
@@ -8,23 +16,22 @@ test('schema/schema.graphql matches the code', () => {
   expect(printSchemaText()).toBe(committed);
 });
 
-test('every public type and field has a description', () => {
-  // Relay's own pagination fields (edges, node, cursor, pageInfo, has*Page, *Cursor) are defined
-  // by the Relay specification; their types carry descriptions, their fields need none here.
-  const relayStandard = (typeName: string) => typeName === 'PageInfo' || /Connection(Edge)?$/.test(typeName);
+test('every public type, field, argument and enum value has a description', () => {
+  const schema = buildSchema(printSchemaText());
   const undocumented: string[] = [];
-  let typeName = '';
-  const lines = printSchemaText().split('\n');
-  lines.forEach((line, index) => {
-    const previous = (lines[index - 1] ?? '').trim();
-    const described = previous.endsWith('"""');
-    const typeMatch = /^(type|input|enum|interface|union|scalar) (\w+)/.exec(line);
-    if (typeMatch) {
-      typeName = typeMatch[2]!;
-      if (!described) undocumented.push(typeName);
-    } else if (/^\s{2}\w+(\(.*)?(:|$)/.test(line) && !described && !relayStandard(typeName)) {
-      undocumented.push(`${typeName}.${line.trim()}`);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || isSpecifiedScalarType(type)) continue;
+    if (!type.description) undocumented.push(type.name);
+    if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        if (!field.description) undocumented.push(`${type.name}.${field.name}`);
+        for (const arg of 'args' in field ? field.args : [])
+          if (!arg.description) undocumented.push(`${type.name}.${field.name}(${arg.name})`);
+      }
     }
-  });
+    if (isEnumType(type))
+      for (const value of type.getValues())
+        if (!value.description) undocumented.push(`${type.name}.${value.name}`);
+  }
   expect(undocumented).toEqual([]);
 });

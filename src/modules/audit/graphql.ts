@@ -62,7 +62,13 @@ builder.queryField('auditLog', (t) =>
       type: AuditRecordRef,
       description: 'The audit trail, newest first. ADMIN and FINANCE only.',
       authScopes: { $any: { admin: true, finance: true } },
-      args: { filter: t.arg({ type: AuditFilterInput, required: false }) },
+      args: {
+        filter: t.arg({
+          type: AuditFilterInput,
+          required: false,
+          description: 'Narrows the log; all given conditions must hold.',
+        }),
+      },
       resolve: (_root, args, context) =>
         keysetConnection(args, { of: (record: AuditRecord) => Number(record.id), is: isNumberKey }, (page) =>
           listAuditRecords(context.db, args.filter ?? {}, page),

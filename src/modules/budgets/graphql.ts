@@ -1,7 +1,7 @@
 // GraphQL for operating budgets, the ledger, bookings and transfers. Every money-moving mutation
 // takes an idempotencyKey; its errors are typed union members.
 import { accountScoped, builder } from '../../graphql/builder';
-import { COMMON_MUTATION_ERRORS, ErrorInterface } from '../../graphql/errors';
+import { COMMON_MUTATION_ERRORS, ErrorInterface, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import {
   BudgetExceededError,
   IdempotencyConflictError,
@@ -669,7 +669,7 @@ builder.mutationFields((t) => ({
     description: 'Creates a key account’s operating budget for a fiscal year. FINANCE only.',
     authScopes: { finance: true },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: CreateBudgetInput }) },
+    args: { input: t.arg({ type: CreateBudgetInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.createBudget(context, {
         ...input,
@@ -682,7 +682,7 @@ builder.mutationFields((t) => ({
     description: 'Adjusts a budget’s allocation with a reason (a new ledger entry). FINANCE only.',
     authScopes: { finance: true },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: AdjustBudgetInput }) },
+    args: { input: t.arg({ type: AdjustBudgetInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.adjustBudget(context, { ...input, budgetId: String(input.budgetId) }),
   }),
@@ -691,7 +691,7 @@ builder.mutationFields((t) => ({
     description: 'Books a free expert service against the account’s budget. The account’s CSM (or an ADMIN).',
     authScopes: { $any: { csm: true, admin: true } },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: BookInput }) },
+    args: { input: t.arg({ type: BookInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       bookings.bookFreeService(context, {
         ...input,
@@ -705,7 +705,7 @@ builder.mutationFields((t) => ({
     description: 'Records delivery of a booking and posts its actual cost. The account’s CSM (or an ADMIN).',
     authScopes: { $any: { csm: true, admin: true } },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: DeliverInput }) },
+    args: { input: t.arg({ type: DeliverInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       bookings.deliverBooking(context, { ...input, bookingId: String(input.bookingId) }),
   }),
@@ -714,7 +714,7 @@ builder.mutationFields((t) => ({
     description: 'Cancels a booking and releases its reservation. The account’s CSM (or an ADMIN).',
     authScopes: { $any: { csm: true, admin: true } },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: CancelInput }) },
+    args: { input: t.arg({ type: CancelInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       bookings.cancelBooking(context, { ...input, bookingId: String(input.bookingId) }),
   }),
@@ -724,7 +724,7 @@ builder.mutationFields((t) => ({
       'Approves (reserves, even past the budget) or rejects an over-budget booking. SALES_LEADER only.',
     authScopes: { salesLeader: true },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: DecideInput }) },
+    args: { input: t.arg({ type: DecideInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       bookings.decideBookingException(context, {
         bookingId: String(input.id),
@@ -738,7 +738,7 @@ builder.mutationFields((t) => ({
       'Asks to move budget between two key accounts of one fiscal year. FINANCE, or the giving account’s CSM.',
     authScopes: { $any: { csm: true, finance: true } },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: TransferInput }) },
+    args: { input: t.arg({ type: TransferInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       transfers.requestBudgetTransfer(context, {
         ...input,
@@ -751,7 +751,7 @@ builder.mutationFields((t) => ({
     description: 'Approves (posts both ledger entries) or rejects a transfer. SALES_LEADER only.',
     authScopes: { salesLeader: true },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: DecideInput }) },
+    args: { input: t.arg({ type: DecideInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       transfers.decideBudgetTransfer(context, {
         transferId: String(input.id),

@@ -1,7 +1,7 @@
 // GraphQL for the expert-service catalog: services with effects and prices, picking free
 // services by effect, and the ADMIN/FINANCE mutations.
 import { builder, type SchemaTypes } from '../../graphql/builder';
-import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
+import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { DepartmentEnum } from '../teams/graphql';
 import * as repository from './repository';
 import type { ExpertService, ServicePrice } from './repository';
@@ -213,7 +213,7 @@ builder.mutationFields((t) => ({
     description: 'Adds a service to the catalog. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: CreateServiceInput }) },
+    args: { input: t.arg({ type: CreateServiceInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.createExpertService(context, {
         ...input,
@@ -225,7 +225,7 @@ builder.mutationFields((t) => ({
     description: 'Sets a service’s price from a day on. ADMIN or FINANCE.',
     authScopes: { $any: { admin: true, finance: true } },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: SetPriceInput }) },
+    args: { input: t.arg({ type: SetPriceInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: async (_root, { input }, context) =>
       (
         await service.setServicePrice(context, {

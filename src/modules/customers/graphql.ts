@@ -2,7 +2,7 @@
 // tier history and suggestions, and the mutations that change accounts, tiers and policy.
 import { accountScoped, builder } from '../../graphql/builder';
 import { optionalId } from '../../shared/ids';
-import { COMMON_MUTATION_ERRORS, ErrorInterface } from '../../graphql/errors';
+import { COMMON_MUTATION_ERRORS, ErrorInterface, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { PersonRef, TeamRef } from '../teams/graphql';
 import * as repository from './repository';
 import type { Customer, CustomerFinancials, TierChange } from './repository';
@@ -417,7 +417,7 @@ builder.mutationFields((t) => ({
     description: 'Creates an account with its first tier-history entry. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: CreateCustomerInput }) },
+    args: { input: t.arg({ type: CreateCustomerInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.createCustomer(context, {
         ...input,
@@ -430,7 +430,7 @@ builder.mutationFields((t) => ({
     description: 'Edits an account. ADMIN, or the account’s CSM.',
     authScopes: { $any: { admin: true, csm: true } },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: UpdateCustomerInput }) },
+    args: { input: t.arg({ type: UpdateCustomerInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.updateCustomer(context, {
         ...input,
@@ -444,7 +444,7 @@ builder.mutationFields((t) => ({
     description: 'Changes an account’s tier with a reason, recorded in its history. ADMIN or SALES_LEADER.',
     authScopes: { $any: { admin: true, salesLeader: true } },
     errors: { types: [service.TierChangeBlockedError, ...COMMON_MUTATION_ERRORS] },
-    args: { input: t.arg({ type: ChangeTierInput }) },
+    args: { input: t.arg({ type: ChangeTierInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.changeTier(context, {
         ...input,
@@ -457,7 +457,7 @@ builder.mutationFields((t) => ({
     description: 'Sets an account’s tiering figures for a fiscal year. ADMIN or FINANCE.',
     authScopes: { $any: { admin: true, finance: true } },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: SetFinancialsInput }) },
+    args: { input: t.arg({ type: SetFinancialsInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: async (_root, { input }, context) =>
       (
         await service.setCustomerFinancials(context, {
@@ -472,7 +472,7 @@ builder.mutationFields((t) => ({
     description: 'Sets the tiering thresholds of a fiscal year. ADMIN or FINANCE.',
     authScopes: { $any: { admin: true, finance: true } },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: SetTieringPolicyInput }) },
+    args: { input: t.arg({ type: SetTieringPolicyInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.setTieringPolicy(context, {
         ...input,
@@ -484,7 +484,7 @@ builder.mutationFields((t) => ({
     description: 'Adds a channel partner. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: ChannelPartnerInput }) },
+    args: { input: t.arg({ type: ChannelPartnerInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) => service.createChannelPartner(context, input),
   }),
   updateChannelPartner: t.field({
@@ -492,7 +492,7 @@ builder.mutationFields((t) => ({
     description: 'Changes a channel partner. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: UpdateChannelPartnerInput }) },
+    args: { input: t.arg({ type: UpdateChannelPartnerInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.updateChannelPartner(context, { ...input, partnerId: String(input.partnerId) }),
   }),

@@ -1,5 +1,6 @@
 // GraphQL for paid service orders: quote → confirm → deliver → accept, with revenue and margin.
 import { accountScoped, builder } from '../../graphql/builder';
+import { INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
@@ -138,7 +139,7 @@ builder.mutationFields((t) => ({
     description: 'Quotes a paid service to a customer. The account’s CSM, a SALES_LEADER or an ADMIN.',
     authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: QuoteInput }) },
+    args: { input: t.arg({ type: QuoteInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.quotePaidService(context, {
         ...input,
@@ -152,7 +153,7 @@ builder.mutationFields((t) => ({
       'Moves a paid order to its next step (customer confirmed, delivered, accepted) or cancels it.',
     authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: AdvanceInput }) },
+    args: { input: t.arg({ type: AdvanceInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) => {
       if (input.to === 'QUOTED')
         throw new ValidationError('input.to', 'an order is quoted by quotePaidService');

@@ -1,7 +1,7 @@
 // GraphQL for opportunities and the investment made to win them.
 import { accountScoped, builder } from '../../graphql/builder';
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
-import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
+import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
 import { MONEY_ERRORS } from '../budgets/graphql';
@@ -125,7 +125,7 @@ builder.mutationFields((t) => ({
     description: 'Records an opportunity. The account’s CSM, a SALES_LEADER or an ADMIN.',
     authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: CreateOpportunityInput }) },
+    args: { input: t.arg({ type: CreateOpportunityInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.createOpportunity(context, {
         ...input,
@@ -151,7 +151,7 @@ builder.mutationFields((t) => ({
       'Records free resources spent to win a registered opportunity (not charged to the operating budget).',
     authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: InvestmentInput }) },
+    args: { input: t.arg({ type: InvestmentInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.recordOpportunityInvestment(context, {
         ...input,
@@ -227,7 +227,7 @@ builder.mutationFields((t) => ({
     description: 'Records a relationship assessment. The account’s CSM, a SALES_LEADER or an ADMIN.',
     authScopes: { $any: { csm: true, salesLeader: true, admin: true } },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: AssessmentInput }) },
+    args: { input: t.arg({ type: AssessmentInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.recordAssessment(context, { ...input, accountId: String(input.accountId) }),
   }),

@@ -1,6 +1,6 @@
 // GraphQL for fairness signals, burn-rate forecasts, tier review proposals and the paid P&L.
 import { accountScoped, builder } from '../../graphql/builder';
-import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
+import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { BudgetRef } from '../budgets/graphql';
 import type { ReportSettings } from './rules';
@@ -259,7 +259,7 @@ builder.mutationField('setReportSettings', (t) =>
     description: 'Sets the report thresholds. FINANCE only.',
     authScopes: { finance: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: SettingsInput }) },
+    args: { input: t.arg({ type: SettingsInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) => service.setReportSettings(context, input),
   }),
 );

@@ -2,7 +2,7 @@
 // the coverage-gap report, plus the ADMIN mutations that assign coverage.
 import { accountScoped, builder } from '../../graphql/builder';
 import { optionalId } from '../../shared/ids';
-import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
+import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { PersonRef, TeamRef } from '../teams/graphql';
 import * as repository from './repository';
@@ -285,7 +285,7 @@ builder.mutationFields((t) => ({
     description: 'Assigns or releases an account’s CSM, support team and expert team. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: AssignCoverageInput }) },
+    args: { input: t.arg({ type: AssignCoverageInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.assignCoverage(context, {
         accountId: String(input.accountId),
@@ -299,7 +299,7 @@ builder.mutationFields((t) => ({
     description: 'Adds a delivery project to an account. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: CreateProjectInput }) },
+    args: { input: t.arg({ type: CreateProjectInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.createDeliveryProject(context, {
         ...input,
@@ -313,7 +313,7 @@ builder.mutationFields((t) => ({
     description: 'Changes a delivery project (contact, team, status). ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: UpdateProjectInput }) },
+    args: { input: t.arg({ type: UpdateProjectInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.updateDeliveryProject(context, {
         ...input,
@@ -327,7 +327,7 @@ builder.mutationFields((t) => ({
     description: 'Sets the SLA targets of a tier and priority. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: SetSlaInput }) },
+    args: { input: t.arg({ type: SetSlaInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) => service.setSlaPolicy(context, input),
   }),
 }));

@@ -1,7 +1,7 @@
 // GraphQL for people, cost rates and teams. Related objects load through dataloaders (one query
 // per kind of object per request), never one query per row.
 import { builder } from '../../graphql/builder';
-import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
+import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import * as repository from './repository';
 import type { CostRate, Person, Team } from './repository';
 import { DEPARTMENTS, TEAM_KINDS } from './rules';
@@ -246,7 +246,7 @@ builder.mutationFields((t) => ({
     description: 'Adds a person. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: CreatePersonInput }) },
+    args: { input: t.arg({ type: CreatePersonInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.createPerson(context, { ...input, userId: optionalId(input.userId, 'input.userId') ?? null }),
   }),
@@ -255,7 +255,7 @@ builder.mutationFields((t) => ({
     description: 'Changes a person. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: UpdatePersonInput }) },
+    args: { input: t.arg({ type: UpdatePersonInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.updatePerson(context, {
         ...input,
@@ -268,7 +268,7 @@ builder.mutationFields((t) => ({
     description: 'Sets a person’s internal cost rate from a day on. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: SetCostRateInput }) },
+    args: { input: t.arg({ type: SetCostRateInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: async (_root, { input }, context) => {
       const rate = await service.setCostRate(context, {
         personId: String(input.personId),
@@ -284,7 +284,7 @@ builder.mutationFields((t) => ({
     description: 'Adds a team. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: CreateTeamInput }) },
+    args: { input: t.arg({ type: CreateTeamInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) => service.createTeam(context, input),
   }),
   setTeamMembership: t.field({
@@ -292,7 +292,7 @@ builder.mutationFields((t) => ({
     description: 'Adds a person to a team or removes them. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: TeamMembershipInput }) },
+    args: { input: t.arg({ type: TeamMembershipInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.setTeamMembership(context, {
         teamId: String(input.teamId),

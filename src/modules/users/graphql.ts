@@ -1,6 +1,6 @@
 // GraphQL for users and tokens: `me`, the user list for admins, and the admin mutations.
 import { builder } from '../../graphql/builder';
-import { COMMON_MUTATION_ERRORS } from '../../graphql/errors';
+import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { ROLES } from '../../shared/auth';
 import { findPersonByUserId } from '../teams/repository';
 import * as repository from './repository';
@@ -116,7 +116,7 @@ builder.mutationField('createUser', (t) =>
     description: 'Creates a user. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: CreateUserInput }) },
+    args: { input: t.arg({ type: CreateUserInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) => service.createUser(context, input),
   }),
 );
@@ -135,7 +135,7 @@ builder.mutationField('createApiToken', (t) =>
     description: 'Issues an API token for a user and returns its secret once. ADMIN only.',
     authScopes: { admin: true },
     errors: { types: COMMON_MUTATION_ERRORS },
-    args: { input: t.arg({ type: CreateApiTokenInput }) },
+    args: { input: t.arg({ type: CreateApiTokenInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.createApiToken(context, { userId: String(input.userId), label: input.label }),
   }),
