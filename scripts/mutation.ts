@@ -1,22 +1,97 @@
-// `npm run test:mutation`: StrykerJS over the money core (stryker.config.json). One PostgreSQL
-// and one migrated template serve every mutant's test run (global setup reuses a template it
-// is given), so a mutant costs its tests, not a cluster start. Arguments go to stryker, e.g.
-// `npm run test:mutation -- --mutate src/modules/budgets/rules.ts`.
+// `npm run test:mutation`: StrykerJS over the money core, one source file at a time (the files
+// `mutate` lists in stryker.config.json). Each file's results are kept in
+// test/mutation/<file>.json, which is committed: a later run, on any machine, tries again only
+// the mutants whose code or covering tests changed. One PostgreSQL and one migrated template
+// serve every mutant's test run (global setup reuses a template it is given), so a mutant costs
+// its tests, not a cluster start. At the end it prints each file's score and the whole core's.
+//
+//   npm run test:mutation                                   every file, in turn
+//   npm run test:mutation -- --mutate src/shared/money.ts   one file
+//   npm run test:mutation -- --summary                      the score table from the kept results
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createDatabase } from '../src/db/knex';
 import { migrateToLatest } from '../src/db/migrate';
 import { startTemporaryEmbeddedPostgres } from '../test/support/provider';
 import { withDatabase } from '../test/support/urls';
 
+const ROOT = path.join(__dirname, '..');
+const RESULTS_DIR = path.join(ROOT, 'test/mutation');
+const CONFIG = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8')) as {
+  mutate: string[];
+};
+
+/** test/mutation/src__modules__budgets__rules.ts.json for src/modules/budgets/rules.ts. */
+const resultsFileOf = (file: string) => path.join(RESULTS_DIR, `${file.replaceAll('/', '__')}.json`);
+
+type MutantStatus =
+  'Killed' | 'Survived' | 'NoCoverage' | 'Timeout' | 'CompileError' | 'RuntimeError' | 'Ignored' | 'Pending';
+type Report = { files: Record<string, { mutants: { status: MutantStatus }[] }> };
+
+/** The whole core's score must reach this (stryker.config.json's thresholds apply to no single file). */
+export const SCORE_MIN_PERCENT = 90;
+
+/** Stryker's mutation score: detected (killed, timed out) over detected plus undetected (survived, no coverage). */
+function summary(files: string[]): { table: string; score: number | null } {
+  const rows: string[] = ['| file | score | killed | timed out | survived | not covered | ignored |'];
+  rows.push('|---|---|---|---|---|---|---|');
+  const total = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0 };
+  const line = (name: string, c: typeof total) => {
+    const valid = c.Killed + c.Timeout + c.Survived + c.NoCoverage;
+    const score = valid === 0 ? 'n/a' : `${(((c.Killed + c.Timeout) / valid) * 100).toFixed(2)}%`;
+    return `| ${name} | ${score} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} |`;
+  };
+  for (const file of files) {
+    const resultsFile = resultsFileOf(file);
+    if (!fs.existsSync(resultsFile)) {
+      rows.push(`| ${file} | not run yet | | | | | |`);
+      continue;
+    }
+    const report = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Report;
+    const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0 };
+    for (const mutant of Object.values(report.files).flatMap((f) => f.mutants))
+      if (mutant.status in counts) counts[mutant.status as keyof typeof counts] += 1;
+    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += counts[key];
+    rows.push(line(file, counts));
+  }
+  rows.push(line('**money core**', total));
+  const valid = total.Killed + total.Timeout + total.Survived + total.NoCoverage;
+  return {
+    table: rows.join('\n'),
+    score: valid === 0 ? null : ((total.Killed + total.Timeout) / valid) * 100,
+  };
+}
+
+function stryker(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', ...args],
+    { stdio: 'inherit', env },
+  );
+  return new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+}
+
 async function run(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--summary')) {
+    process.stdout.write(`${summary(CONFIG.mutate).table}\n`);
+    return 0;
+  }
+  const at = args.indexOf('--mutate');
+  const files = at >= 0 ? [args[at + 1]!] : CONFIG.mutate;
+  const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
+  const unknown = files.filter((file) => !CONFIG.mutate.includes(file));
+  if (unknown.length > 0) throw new Error(`not in stryker.config.json's mutate list: ${unknown.join(', ')}`);
+
   const given = process.env.TEST_DATABASE_URL;
   const cluster = given
     ? { url: given, stop: async () => undefined }
     : await startTemporaryEmbeddedPostgres();
   const template = `ledger_mutation_template_${crypto.randomBytes(5).toString('hex')}`;
   const admin = createDatabase({ url: cluster.url, poolMax: 1, statementTimeoutMs: 60_000 });
+  let failed = 0;
   try {
     await admin.raw(`create database ${template}`);
     const db = createDatabase({
@@ -25,32 +100,40 @@ async function run(): Promise<number> {
       statementTimeoutMs: 60_000,
     });
     await migrateToLatest(db).finally(() => db.destroy());
-    const stryker = spawn(
-      process.execPath,
-      [
-        path.join(__dirname, '../node_modules/@stryker-mutator/core/bin/stryker.js'),
-        'run',
-        ...process.argv.slice(2),
-      ],
-      {
-        stdio: 'inherit',
-        env: {
-          ...process.env,
-          TEST_DATABASE_URL: cluster.url,
-          TEST_TEMPLATE_DATABASE: template,
-          TEST_TEMPLATE_GIVEN: 'true',
-          // jest cannot bail (StrykerJS runs every covering test of each mutant), and the property
-          // test covers nearly every mutant: 25 sequences here instead of npm test's 100.
-          PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '25',
-        },
-      },
-    );
-    return await new Promise<number>((resolve) => stryker.on('exit', (code) => resolve(code ?? 1)));
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    const env = {
+      ...process.env,
+      TEST_DATABASE_URL: cluster.url,
+      TEST_TEMPLATE_DATABASE: template,
+      TEST_TEMPLATE_GIVEN: 'true',
+      // jest cannot bail (StrykerJS runs every covering test of each mutant), and the property
+      // test covers nearly every mutant: 25 sequences here instead of npm test's 100.
+      PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '25',
+    };
+    for (const file of files) {
+      process.stdout.write(`\n== ${file}\n`);
+      const code = await stryker(env, [
+        '--mutate',
+        file,
+        '--incrementalFile',
+        path.relative(ROOT, resultsFileOf(file)),
+        ...rest,
+      ]);
+      if (code !== 0) failed += 1;
+    }
   } finally {
     await admin.raw(`drop database if exists ${template} with (force)`).catch(() => undefined);
     await admin.destroy();
     await cluster.stop();
   }
+  const { table, score } = summary(CONFIG.mutate);
+  process.stdout.write(`\n${table}\n`);
+  if (failed > 0) return 1;
+  if (files.length === CONFIG.mutate.length && (score === null || score < SCORE_MIN_PERCENT)) {
+    process.stderr.write(`the money core scores below ${SCORE_MIN_PERCENT}%\n`);
+    return 1;
+  }
+  return 0;
 }
 
 run().then(
