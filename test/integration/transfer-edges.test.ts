@@ -269,3 +269,35 @@ test('two transfers in opposite directions approved at once both go through', as
   }
   expect(await ledgerMismatches(database.db)).toEqual([]);
 });
+
+test('a key is stored under each operation with its result type; a decision made is not made again either way', async () => {
+  const { giver, taker } = await twoBudgets('100.00');
+  const requestKey = key();
+  const transfer = await requestBudgetTransfer(finance(), {
+    fromBudgetId: giver.budget.id,
+    toBudgetId: taker.budget.id,
+    amount: d('10.00'),
+    reason: 'rebalance',
+    idempotencyKey: requestKey,
+  });
+  const decideKey = key();
+  await decideBudgetTransfer(sales(), { transferId: transfer.id, approve: true, idempotencyKey: decideKey });
+  const stored = await database
+    .db('idempotency_keys')
+    .whereIn('key', [requestKey, decideKey])
+    .orderBy('operation')
+    .select('operation', 'result_type', 'result_id');
+  expect(stored).toEqual([
+    { operation: 'decideBudgetTransfer', result_type: 'BudgetTransfer', result_id: transfer.id },
+    { operation: 'requestBudgetTransfer', result_type: 'BudgetTransfer', result_id: transfer.id },
+  ]);
+  expect(
+    await refusal(() =>
+      decideBudgetTransfer(sales(), { transferId: transfer.id, approve: false, idempotencyKey: key() }),
+    ),
+  ).toEqual({
+    error: 'InvalidTransitionError',
+    field: null,
+    message: 'BudgetTransfer cannot go from APPROVED to REJECTED',
+  });
+});
