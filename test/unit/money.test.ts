@@ -43,6 +43,27 @@ describe('parseDecimalText', () => {
     expect(!parsed.ok && parsed.reason).toContain(reason);
   });
 
+  test('leading zeros are not integer digits; "0" itself still is one', () => {
+    const parsed = parseDecimalText(`${'0'.repeat(30)}123456789012345678.5`);
+    expect(parsed.ok && parsed.value.toFixed()).toBe('123456789012345678.5');
+    expect(parseDecimalText(`0${'1'.repeat(18)}`).ok).toBe(true);
+    expect(parseDecimalText(`0${'1'.repeat(19)}`).ok).toBe(false);
+  });
+
+  test('a refusal quotes at most the first 40 characters of what it got', () => {
+    const parsed = parseDecimalText(`${'x'.repeat(40)}tail`);
+    expect(!parsed.ok && parsed.reason).toBe(
+      `"${'x'.repeat(40)}" is not a plain decimal number such as "1234.50"`,
+    );
+  });
+
+  test('arithmetic keeps every digit NUMERIC(24,6) holds (18 integer and 6 decimal digits), in plain notation', () => {
+    const big = new Decimal('123456789012345678.123456');
+    expect(big.plus('0.000001').toFixed()).toBe('123456789012345678.123457');
+    expect(big.times(10).toString()).toBe('1234567890123456781.23456');
+    expect(new Decimal('0.00000001').toString()).toBe('0.00000001');
+  });
+
   test('respects a tighter scale for money', () => {
     expect(parseDecimalText('10.005', 2).ok).toBe(false);
     expect(parseDecimalText('10.05', 2).ok).toBe(true);
