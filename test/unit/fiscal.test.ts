@@ -100,6 +100,20 @@ describe('date range of a fiscal period', () => {
     expect(() =>
       fiscalRange(january, { kind: 'QUARTER', fiscalYear: 2026, quarter: 5, month: null }),
     ).toThrow('1–4');
+    // A quarter or month period without its number is refused too, not read as a year.
+    expect(() =>
+      fiscalRange(january, { kind: 'QUARTER', fiscalYear: 2026, quarter: null, month: null }),
+    ).toThrow('quarter must be 1–4');
+    expect(() =>
+      fiscalRange(january, { kind: 'MONTH', fiscalYear: 2026, quarter: null, month: null }),
+    ).toThrow('month must be 1–12');
+  });
+
+  test('a fiscal year range is the whole year asked for (a year other than the current one)', () => {
+    expect(fiscalYearRange({ startMonth: 4, timeZone: 'Asia/Shanghai' }, 2031)).toMatchObject({
+      firstDay: '2031-04-01',
+      lastDay: '2032-03-31',
+    });
   });
 });
 
