@@ -178,6 +178,12 @@ describe('tier review proposals: each boundary and each reason', () => {
     expect(proposeTier(input as never, settings)?.to ?? null).toBe(expected);
   });
 
+  test('an unmeasured uplift never promotes, even when the minimum is 0', () => {
+    const lenient = { ...settings, promotionUpliftMin: 0 };
+    expect(proposeTier({ ...base, tier: 'C', totalUplift: null, won: d('100') }, lenient)).toBeNull();
+    expect(proposeTier({ ...base, tier: 'C', totalUplift: 0, won: d('100') }, lenient)?.to).toBe('A');
+  });
+
   test('each proposal says why, in words and numbers', () => {
     expect(proposeTier({ ...base, tier: 'C', totalUplift: 3, won: d('1200.5') }, settings)).toEqual({
       to: 'A',

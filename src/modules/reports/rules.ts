@@ -122,8 +122,8 @@ export function proposeTier(input: ProposalInput, settings: ReportSettings): Tie
       ],
     };
   }
-  const noOutput =
-    input.won.isZero() && input.pipeline.isZero() && (input.totalUplift === null || input.totalUplift <= 0);
+  // An unmeasured uplift counts as none (no number, no output).
+  const noOutput = input.won.isZero() && input.pipeline.isZero() && (input.totalUplift ?? 0) <= 0;
   if (
     (input.tier === 'A' || input.tier === 'C') &&
     input.utilisation &&
