@@ -74,10 +74,14 @@ export type BookingState = (typeof BOOKING_STATES)[number];
 const TRANSITIONS: Record<BookingState, readonly BookingState[]> = {
   PENDING_APPROVAL: ['BOOKED', 'REJECTED', 'CANCELLED'],
   BOOKED: ['DELIVERED', 'CANCELLED', 'EXPIRED'],
+  // Terminal states. A string that is no BookingState added to one of these lists cannot be
+  // observed (every caller passes a real state), so mutation testing counts it as equivalent.
+  // Stryker disable ArrayDeclaration
   DELIVERED: [],
   CANCELLED: [],
   EXPIRED: [],
   REJECTED: [],
+  // Stryker restore ArrayDeclaration
 };
 
 export function canTransition(from: BookingState, to: BookingState): boolean {
