@@ -6,6 +6,7 @@ import type { Services } from './graphql/context';
 import { createGraphQLServer } from './graphql/server';
 import { RequestGate } from './graphql/rate-limit';
 import { exportRouter } from './modules/reports/csv';
+import { GRAPHIQL_ASSETS_DIR, GRAPHIQL_ASSETS_PATH } from './graphql/graphiql';
 
 /** Readiness waits at most this long for the database to answer. */
 export const READINESS_TIMEOUT_MS = 2_000;
@@ -61,6 +62,9 @@ export function createApp(services: Services): Express {
     const ready = await databaseAnswers(services);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
+
+  if (services.config.graphiql)
+    app.use(GRAPHIQL_ASSETS_PATH, express.static(GRAPHIQL_ASSETS_DIR, { immutable: true, maxAge: '7d' }));
 
   // The body is read here, counting the bytes that actually arrive (a chunked body has no
   // Content-Length to trust): past the limit reading stops and the answer is 413. yoga then takes

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { schema } from './schema';
 import { limitPlugins } from './limits';
 import { useOperationLog } from './operation-log';
+import { renderLocalGraphiQL } from './graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { RequestContext, Services } from './context';
 import { bearerToken, hashToken } from '../modules/users/tokens';
@@ -126,6 +127,7 @@ export function createGraphQLServer(
     graphiql: services.config.graphiql
       ? { title: 'Service ledger', headers: '{"Authorization": "Bearer demo_admin_token"}' }
       : false,
+    renderGraphiQL: renderLocalGraphiQL,
     landingPage: false,
     logging: false,
     plugins: [

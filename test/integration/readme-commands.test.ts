@@ -62,6 +62,7 @@ const ELSEWHERE: Record<string, string> = {
   'npm run bench -- --accounts 2000 --entries 100000 --duration 3 --runs 2':
     'test/integration/bench.test.ts runs the bench (at a small size)',
   'npm run typecheck': 'part of npm test',
+  'npm run browser:ensure': 'part of npm test',
   'npm run lint': 'part of npm test',
   'npm run test:faults': 'part of npm test',
   'FAULT_SEED=n npm run test:faults': 'npm test runs the fault suite with its fixed seed',
