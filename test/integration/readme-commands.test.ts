@@ -69,7 +69,8 @@ const ELSEWHERE: Record<string, string> = {
   'npm run format': 'rewrites files; npm test runs its check (prettier --check, in lint)',
   'npm run schema': 'test/integration/schema-drift.test.ts prints the schema the same way and compares',
   'npm run test:mutation': 'about an hour; run by hand, its result is in the README',
-  'npm run test:mutation -- --mutate src/modules/budgets/service.ts': 'the same, for one file',
+  'npm run test:mutation -- --mutate src/shared/money.ts': 'the same, for one file',
+  'npm run test:mutation -- --summary': 'run below: it only reads test/mutation/',
   'FUZZ_SEED=n FUZZ_RUNS=n npx jest bad-input': 'npm test runs bad-input with its fixed seed',
   'MODEL_SEED=n MODEL_OPS=n npx jest money-model': 'npm test runs money-model with its fixed seed',
 };
@@ -124,6 +125,13 @@ test('every command in the README is either run here or named with where it is r
   // The curl examples: the first states its answer, the two CSV exports do not.
   const curls = blocks.filter((c) => c.command.startsWith('curl '));
   expect(curls.map((c) => c.comments.length > 0)).toEqual([true, false, false]);
+});
+
+test('the mutation summary prints the table of every mutated file from the kept results', async () => {
+  const run = await sh('npm run test:mutation -- --summary', env);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain('| file | score | killed | timed out | survived | not covered | ignored |');
+  expect(run.stdout).toContain('| src/shared/money.ts |');
 });
 
 test('each command exits 0 on a fresh data directory with no service running', async () => {
