@@ -2,7 +2,7 @@
 // type, the user, how long it took and its outcome (the error codes, when there were errors).
 // The HTTP line of the same request goes to debug, and so do refusals before execution (401,
 // 413, 429, malformed requests): a busy log shows who did what, not the noise of bad clients.
-import { Kind, type DefinitionNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestContext } from './context';
 
@@ -12,11 +12,7 @@ export function useOperationLog(): Plugin<RequestContext> {
   return {
     onExecute({ args }) {
       const started = process.hrtime.bigint();
-      const operation = args.document.definitions.find(
-        (d: DefinitionNode): d is OperationDefinitionNode =>
-          d.kind === Kind.OPERATION_DEFINITION &&
-          (args.operationName ? d.name?.value === args.operationName : true),
-      );
+      const operation = getOperationAST(args.document, args.operationName);
       return {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result) return;
