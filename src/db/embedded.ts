@@ -17,8 +17,6 @@ import { clearStalePostmaster, findRunningPostmaster, readPid } from './stale-po
 export type EmbeddedPostgresHandle = {
   url: (database?: string) => string;
   stop: () => Promise<void>;
-  /** True when another process's PostgreSQL on the directory was joined (stop leaves it running). */
-  shared: boolean;
 };
 
 export type EmbeddedPostgresOptions = {
@@ -66,7 +64,8 @@ export async function startEmbeddedPostgres(
     options.onNotice?.(
       `using the PostgreSQL already running on ${dataDir} (pid ${running.pid}, port ${running.port})`,
     );
-    return { url: urlOn(running.port), stop: async () => undefined, shared: true };
+    // Joined, not started: stopping is the service's business.
+    return { url: urlOn(running.port), stop: async () => undefined };
   }
   const logTail: string[] = [];
   const remember = (line: string) => {
@@ -113,7 +112,6 @@ export async function startEmbeddedPostgres(
 
   return {
     url: urlOn(options.port),
-    shared: false,
     stop: async () => {
       await server.stop();
       if (readPid(ownerFile) === process.pid) fs.rmSync(ownerFile, { force: true });
