@@ -33,39 +33,44 @@ type Report = { files: Record<string, { mutants: { status: MutantStatus }[] }> }
 /** The whole core's score must reach this (stryker.config.json's thresholds apply to no single file). */
 export const SCORE_MIN_PERCENT = 90;
 
+type Counts = { Killed: number; Timeout: number; Survived: number; NoCoverage: number; Ignored: number };
+const noCounts = (): Counts => ({ Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0 });
+
 /** Stryker's mutation score: detected (killed, timed out) over detected plus undetected (survived, no coverage). */
+function percentOf(c: Counts): number | null {
+  const valid = c.Killed + c.Timeout + c.Survived + c.NoCoverage;
+  return valid === 0 ? null : ((c.Killed + c.Timeout) / valid) * 100;
+}
+
 function summary(files: string[]): { table: string; score: number | null } {
   const rows: string[] = ['| file | score | killed | timed out | survived | not covered | ignored |'];
   rows.push('|---|---|---|---|---|---|---|');
-  const total = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0 };
-  const line = (name: string, c: typeof total) => {
-    const valid = c.Killed + c.Timeout + c.Survived + c.NoCoverage;
-    const score = valid === 0 ? 'n/a' : `${(((c.Killed + c.Timeout) / valid) * 100).toFixed(2)}%`;
+  const line = (name: string, c: Counts) => {
+    const percent = percentOf(c);
+    const score = percent === null ? 'n/a' : `${percent.toFixed(2)}%`;
     return `| ${name} | ${score} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} |`;
   };
+  const total = noCounts();
+  let missing = 0;
   for (const file of files) {
     const resultsFile = resultsFileOf(file);
     if (!fs.existsSync(resultsFile)) {
+      missing += 1;
       rows.push(`| ${file} | not run yet | | | | | |`);
       continue;
     }
     const report = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Report;
-    const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0 };
+    const counts = noCounts();
     for (const mutant of Object.values(report.files).flatMap((f) => f.mutants))
-      if (mutant.status in counts) counts[mutant.status as keyof typeof counts] += 1;
-    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += counts[key];
+      if (mutant.status in counts) counts[mutant.status as keyof Counts] += 1;
+    for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
     rows.push(line(file, counts));
   }
-  const missing = files.filter((file) => !fs.existsSync(resultsFileOf(file))).length;
   rows.push(
     line(missing === 0 ? '**money core**' : `**measured files only (${missing} not run yet)**`, total),
   );
-  const valid = total.Killed + total.Timeout + total.Survived + total.NoCoverage;
-  return {
-    table: rows.join('\n'),
-    // No whole-core score until every file has been measured.
-    score: missing > 0 || valid === 0 ? null : ((total.Killed + total.Timeout) / valid) * 100,
-  };
+  // No whole-core score until every file has been measured.
+  return { table: rows.join('\n'), score: missing > 0 ? null : percentOf(total) };
 }
 
 function stryker(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
