@@ -6,6 +6,22 @@ import { builder } from './builder';
 import { Decimal, formatMoney, MONEY_SCALE, parseDecimalText } from '../shared/money';
 import { isCurrencyCode } from '../shared/currency';
 
+/**
+ * A literal's parse that fails points at the literal, so the error carries its location and the
+ * argument path of the value (see input-errors.ts).
+ */
+function atLiteral<T>(parse: (node: ValueNode) => T): (node: ValueNode) => T {
+  return (node) => {
+    try {
+      return parse(node);
+    } catch (error) {
+      if (error instanceof GraphQLError && error.nodes === undefined)
+        throw new GraphQLError(error.message, { nodes: node });
+      throw error;
+    }
+  };
+}
+
 function stringLiteral(node: ValueNode, scalar: string): string {
   if (node.kind !== Kind.STRING) throw new GraphQLError(`${scalar} must be given as a string`);
   return node.value;
@@ -28,7 +44,7 @@ builder.scalarType('Decimal', {
     return decimal.toFixed();
   },
   parseValue: parseDecimal,
-  parseLiteral: (node) => parseDecimal(stringLiteral(node, 'Decimal')),
+  parseLiteral: atLiteral((node) => parseDecimal(stringLiteral(node, 'Decimal'))),
 });
 
 function parseMoney(value: unknown): Decimal {
@@ -45,7 +61,7 @@ builder.scalarType('Money', {
     'An amount of money as a string with exactly two decimals on output ("200000.00"); input allows at most two ("200000", "0.5"). No exponent, NaN or Infinity. The currency is given beside it.',
   serialize: (value) => formatMoney(value instanceof Decimal ? value : new Decimal(String(value))),
   parseValue: parseMoney,
-  parseLiteral: (node) => parseMoney(stringLiteral(node, 'Money')),
+  parseLiteral: atLiteral((node) => parseMoney(stringLiteral(node, 'Money'))),
 });
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -70,7 +86,7 @@ builder.scalarType('Date', {
     'A calendar day, ISO 8601 (YYYY-MM-DD), read in the fiscal time zone where it matters. Days from 2000-01-01 to 2199-12-31.',
   serialize: (value) => formatDate(value),
   parseValue: parseDate,
-  parseLiteral: (node) => parseDate(stringLiteral(node, 'Date')),
+  parseLiteral: atLiteral((node) => parseDate(stringLiteral(node, 'Date'))),
 });
 
 const EXPLICIT_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/;
@@ -96,7 +112,7 @@ builder.scalarType('DateTime', {
     return instant.toUTC().toISO()!;
   },
   parseValue: parseDateTime,
-  parseLiteral: (node) => parseDateTime(stringLiteral(node, 'DateTime')),
+  parseLiteral: atLiteral((node) => parseDateTime(stringLiteral(node, 'DateTime'))),
 });
 
 function parseCurrency(value: unknown): string {
@@ -111,7 +127,7 @@ builder.scalarType('Currency', {
     'An ISO 4217 currency code ("CNY", "USD"). Amounts of one currency are never added to another.',
   serialize: (value) => String(value),
   parseValue: parseCurrency,
-  parseLiteral: (node) => parseCurrency(stringLiteral(node, 'Currency')),
+  parseLiteral: atLiteral((node) => parseCurrency(stringLiteral(node, 'Currency'))),
 });
 
 builder.scalarType('JSON', {

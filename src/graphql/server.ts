@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { schema } from './schema';
 import { limitPlugins } from './limits';
 import { useOperationLog } from './operation-log';
+import { argumentPaths, BAD_INPUT_CODE, useArgumentPathErrors } from './input-errors';
 import { renderLocalGraphiQL } from './graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { RequestContext, Services } from './context';
@@ -33,23 +34,6 @@ export function isIntrospectionOnly(document: DocumentNode, operationName?: stri
   );
 }
 
-/**
- * graphql-js reports a variable that does not fit its type ("Variable "$input" got invalid value
- * "abc" at "input.amount"; …") without a machine-readable code; give it BAD_USER_INPUT and the
- * dotted path of the field, as the domain's ValidationError does.
- */
-export function withInputErrorCode(error: GraphQLError): GraphQLError {
-  const variable = /^Variable "\$(\w+)"/.exec(error.message);
-  if (!variable) return error;
-  const at = /got invalid value .* at "([^"]+)"/.exec(error.message)?.[1] ?? variable[1]!;
-  const missing = /Field "(\w+)" of required type/.exec(error.message)?.[1];
-  const field = (missing ? `${at}.${missing}` : at).replace(/\[(\d+)\]/g, '.$1');
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', field },
-  });
-}
-
 /** The first path in a variables object whose string holds a NUL character, if any. */
 export function pathOfNul(value: unknown, path: string[] = []): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : null;
@@ -69,8 +53,12 @@ export function pathOfNul(value: unknown, path: string[] = []): string | null {
 function useRefuseNulCharacters(): Plugin<RequestContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      let field = pathOfNul(args.variableValues ?? {});
-      if (field === null)
+      let field: string | null = null;
+      const inVariables = pathOfNul(args.variableValues ?? {});
+      if (inVariables !== null) {
+        const [variable, ...inside] = inVariables.split('.');
+        field = [argumentPaths(args.document).variables.get(variable!) ?? variable, ...inside].join('.');
+      } else
         visit(args.document, {
           StringValue(node) {
             if (field === null && node.value.includes('\u0000')) field = 'a string in the query';
@@ -80,7 +68,7 @@ function useRefuseNulCharacters(): Plugin<RequestContext> {
       setResultAndStopExecution({
         errors: [
           new GraphQLError(`${field} contains a NUL character, which text cannot hold`, {
-            extensions: { code: 'BAD_USER_INPUT', field },
+            extensions: { code: BAD_INPUT_CODE, field },
           }),
         ],
       });
@@ -136,6 +124,7 @@ export function createGraphQLServer(
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...limitPlugins(services.config),
       useRequireAuthentication(),
+      useArgumentPathErrors(),
       useRefuseNulCharacters(),
       useReportIdempotentReplays(),
       useOperationLog(),
@@ -165,10 +154,9 @@ export function createGraphQLServer(
     maskedErrors: {
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        // GraphQL errors (validation, auth, bad input) are meant for the client as they are; those
-        // graphql-js raises for variables that do not fit their type get a code and the field.
-        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError))
-          return error.extensions?.code ? error : withInputErrorCode(error);
+        // GraphQL errors (validation, auth, bad input: see input-errors.ts) are meant for the
+        // client as they are.
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
         // Domain refusals in queries (mutations return them as union members) keep their code and field.
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, {

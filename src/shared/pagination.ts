@@ -1,6 +1,6 @@
 // Keyset pagination shared by every list: opaque cursors over a unique, ordered key, and one
 // cap on page size so no client can ask for a million rows in one page.
-import { GraphQLError } from 'graphql';
+import { ValidationError } from './errors';
 
 export const PAGE_SIZE_DEFAULT = 50;
 export const PAGE_SIZE_MAX = 200;
@@ -30,8 +30,8 @@ export function encodeCursor(key: Key): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-function badInput(message: string, field: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+function badInput(message: string, field: string): ValidationError {
+  return new ValidationError(field, message);
 }
 
 export function decodeCursor<K extends Key>(
