@@ -5,6 +5,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import NullableRootQueryPlugin from './nullable-root';
 import { GraphQLError } from 'graphql';
 import type { DateTime } from 'luxon';
 import type { RequestContext } from './context';
@@ -47,7 +48,7 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, NullableRootQueryPlugin],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {
@@ -109,7 +110,8 @@ export const builder = new SchemaBuilder<{
 export type SchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
 
 builder.queryType({
-  description: 'Reads. Every field requires an API token; roles narrow what each returns.',
+  description:
+    'Reads. Every field requires an API token; roles narrow what each returns. Every field is nullable: one the caller may not read, or one that fails, is null with an error at its path, and the other fields still answer.',
 });
 builder.mutationType({
   description: 'Writes. Each is authorised by role, validated, atomic and written to the audit log.',

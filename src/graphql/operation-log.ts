@@ -17,7 +17,10 @@ export function useOperationLog(): Plugin<RequestContext> {
         onExecuteDone({ result }) {
           if (Symbol.asyncIterator in result) return;
           const errors = (result.errors ?? []) as readonly GraphQLError[];
-          const outcome: OperationOutcome = errors.length === 0 ? 'ok' : result.data ? 'partial' : 'errors';
+          // Root query fields are nullable: with errors, the answer is partial only when some
+          // root field still answered.
+          const answered = Object.values(result.data ?? {}).some((value) => value !== null);
+          const outcome: OperationOutcome = errors.length === 0 ? 'ok' : answered ? 'partial' : 'errors';
           args.contextValue.logger.info(
             {
               requestId: args.contextValue.requestId,
