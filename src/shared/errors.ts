@@ -93,7 +93,8 @@ export class BudgetExceededError extends DomainError {
     readonly remainingAmount: Decimal,
     readonly requestedAmount: Decimal,
     readonly currency: string,
-    field: string,
+    /** The amount given in the input (input.amount); null when the amount is a price or a request's. */
+    field: string | null,
   ) {
     super(
       `the budget has ${remainingAmount.toFixed(2)} ${currency} remaining; ${requestedAmount.toFixed(2)} ${currency} does not fit`,

@@ -26,3 +26,20 @@ export function optionalId(
 ): string | null | undefined {
   return value === null || value === undefined ? value : requireId(String(value), field);
 }
+
+/**
+ * An id given under its field's new name or under the deprecated old one: exactly one of the two.
+ * Missing names the new field; both given names the old one (drop it).
+ */
+export function renamedId(
+  current: string | number | null | undefined,
+  deprecated: string | number | null | undefined,
+  field: string,
+  deprecatedField: string,
+): string {
+  const given = [current, deprecated].filter((value) => value !== null && value !== undefined);
+  if (given.length === 0) throw new ValidationError(field, `${field} is required`);
+  if (given.length > 1)
+    throw new ValidationError(deprecatedField, `give ${field} or its old name ${deprecatedField}, not both`);
+  return String(given[0]);
+}

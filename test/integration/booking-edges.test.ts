@@ -219,8 +219,8 @@ test('each bad person or service names its place in the input', async () => {
     ),
   ).toEqual({
     error: 'ValidationError',
-    field: 'input.id',
-    message: 'input.id must be an id (UUID), got "nope"',
+    field: 'input.bookingId',
+    message: 'input.bookingId must be an id (UUID), got "nope"',
   });
   expect(
     await refusal(() =>

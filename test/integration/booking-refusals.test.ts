@@ -166,7 +166,7 @@ test('booking: each refusal says what is wrong and names the field', async () =>
   await bookFreeService(csm(), input());
   expect(await refusal(() => bookFreeService(csm(), input()))).toEqual({
     error: 'BudgetExceededError',
-    field: 'input.serviceId',
+    field: null,
     message: 'the budget has 40.00 CNY remaining; 60.00 CNY does not fit',
   });
   // FINANCE reads the account but does not book on it.

@@ -254,7 +254,7 @@ test('transfers: each refusal says what is wrong, and a decision is made once', 
     refusal(() => decideBudgetTransfer(context, { transferId: transfer.id, approve, idempotencyKey: key() }));
   expect(await decide(true)).toEqual({
     error: 'BudgetExceededError',
-    field: 'input.id',
+    field: null,
     message: 'the budget has 50.00 CNY remaining; 60.00 CNY does not fit',
   });
   expect(await decide(true, finance())).toEqual({
@@ -275,7 +275,7 @@ test('transfers: each refusal says what is wrong, and a decision is made once', 
     ),
   ).toEqual({
     error: 'NotFoundError',
-    field: 'input.id',
+    field: 'input.transferId',
     message: `BudgetTransfer ${unknown} does not exist or is not visible to you`,
   });
 });

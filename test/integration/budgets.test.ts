@@ -51,7 +51,7 @@ const BOOK = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $
 } }`;
 const DELIVER = `mutation($input: DeliverBookingInput!) { deliverBooking(input: $input) { __typename ... on Booking { state actualCost overrun budget { reservedAmount spentAmount remainingAmount } } ... on Error { code field message } } }`;
 const CANCEL = `mutation($input: CancelBookingInput!) { cancelBooking(input: $input) { __typename ... on Booking { state budget { reservedAmount remainingAmount } } ... on Error { code field message } } }`;
-const DECIDE = `mutation($input: DecideInput!) { decideBookingException(input: $input) { __typename ... on Booking { state overrun budget { remainingAmount } } ... on Error { code field message } } }`;
+const DECIDE = `mutation($input: DecideBookingExceptionInput!) { decideBookingException(input: $input) { __typename ... on Booking { state overrun budget { remainingAmount } } ... on Error { code field message } } }`;
 
 type Answer = Record<string, Record<string, unknown> & { __typename: string }>;
 const gql = async (token: string, query: string, variables: Record<string, unknown>) => {
@@ -168,7 +168,7 @@ describe('booking against the budget', () => {
     expect(refused).toEqual({
       __typename: 'BudgetExceededError',
       code: 'BUDGET_EXCEEDED',
-      field: 'input.serviceId',
+      field: null,
       message: 'the budget has 500.00 CNY remaining; 500.01 CNY does not fit',
       remainingAmount: '500.00',
       requestedAmount: '500.01',
@@ -201,11 +201,11 @@ describe('booking against the budget', () => {
       budget: { reservedAmount: '0.00', remainingAmount: '100.00' },
     });
     const byCsm = await server.graphql(users.csm.token, DECIDE, {
-      input: { id: pending.id, approve: true, idempotencyKey: key() },
+      input: { bookingId: pending.id, approve: true, idempotencyKey: key() },
     });
     expect(byCsm.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const approved = await gql(users.salesLeader.token, DECIDE, {
-      input: { id: pending.id, approve: true, idempotencyKey: key() },
+      input: { bookingId: pending.id, approve: true, idempotencyKey: key() },
     });
     expect(approved).toEqual({
       __typename: 'Booking',
@@ -223,6 +223,7 @@ describe('booking against the budget', () => {
         idempotencyKey: key(),
       },
     });
+    // The deprecated old name of bookingId still works.
     const rejected = await gql(users.salesLeader.token, DECIDE, {
       input: { id: second.id, approve: false, idempotencyKey: key() },
     });
@@ -436,7 +437,7 @@ describe('booking against the budget', () => {
     const cancel = (id: string) =>
       gql(users.csm.token, CANCEL, { input: { bookingId: id, reason: 'x', idempotencyKey: key() } });
     const decide = (id: string, approve: boolean) =>
-      gql(users.salesLeader.token, DECIDE, { input: { id, approve, idempotencyKey: key() } });
+      gql(users.salesLeader.token, DECIDE, { input: { bookingId: id, approve, idempotencyKey: key() } });
     const delivered = await book();
     await deliver(delivered);
     const cancelled = await book();
@@ -620,9 +621,9 @@ describe('budgets', () => {
       },
     });
     expect(requested).toMatchObject({ state: 'REQUESTED' });
-    const DECIDE_TRANSFER = `mutation($input: DecideInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { state fromBudget { remainingAmount } toBudget { remainingAmount } } ... on Error { message } } }`;
+    const DECIDE_TRANSFER = `mutation($input: DecideBudgetTransferInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { state fromBudget { remainingAmount } toBudget { remainingAmount } } ... on Error { message } } }`;
     const approved = await gql(users.salesLeader.token, DECIDE_TRANSFER, {
-      input: { id: requested.id, approve: true, idempotencyKey: key() },
+      input: { transferId: requested.id, approve: true, idempotencyKey: key() },
     });
     expect(approved).toEqual({
       __typename: 'BudgetTransfer',
@@ -630,6 +631,7 @@ describe('budgets', () => {
       fromBudget: { remainingAmount: '600.00' },
       toBudget: { remainingAmount: '500.00' },
     });
+    // The deprecated old name of transferId still works.
     const again = await gql(users.salesLeader.token, DECIDE_TRANSFER, {
       input: { id: requested.id, approve: false, idempotencyKey: key() },
     });

@@ -188,12 +188,12 @@ const cases: Case[] = [
   {
     name: 'decideBookingException',
     token: () => users.salesLeader.token,
-    mutation: `mutation($input: DecideInput!) { decideBookingException(input: $input) { __typename ... on Booking { id } ... on Error { code field } } }`,
+    mutation: `mutation($input: DecideBookingExceptionInput!) { decideBookingException(input: $input) { __typename ... on Booking { id } ... on Error { code field } } }`,
     setup: async () => {
       const id = await pendingException();
       return {
-        input: (k) => ({ id, approve: true, idempotencyKey: k }),
-        other: (k) => ({ id, approve: false, idempotencyKey: k }),
+        input: (k) => ({ bookingId: id, approve: true, idempotencyKey: k }),
+        other: (k) => ({ bookingId: id, approve: false, idempotencyKey: k }),
       };
     },
   },
@@ -217,12 +217,12 @@ const cases: Case[] = [
   {
     name: 'decideBudgetTransfer',
     token: () => users.salesLeader.token,
-    mutation: `mutation($input: DecideInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id } ... on Error { code field } } }`,
+    mutation: `mutation($input: DecideBudgetTransferInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id } ... on Error { code field } } }`,
     setup: async () => {
       const id = await requestedTransfer();
       return {
-        input: (k) => ({ id, approve: true, idempotencyKey: k }),
-        other: (k) => ({ id, approve: false, idempotencyKey: k }),
+        input: (k) => ({ transferId: id, approve: true, idempotencyKey: k }),
+        other: (k) => ({ transferId: id, approve: false, idempotencyKey: k }),
       };
     },
   },
@@ -362,7 +362,7 @@ test('a refusal after execution began is the key’s outcome: the retry gets the
   expect(first.data!.bookFreeService).toEqual({
     __typename: 'BudgetExceededError',
     code: 'BUDGET_EXCEEDED',
-    field: 'input.serviceId',
+    field: null,
   });
   // Room is made; the same key still answers what it answered first, and books nothing.
   await server.graphql(

@@ -117,10 +117,10 @@ const isRefusal = (answer: Record<string, unknown>) => String(answer.__typename)
 const BOOK = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename ... on Booking { id state settlementPrice overrun } ... on Error { code } } }`;
 const DELIVER = `mutation($input: DeliverBookingInput!) { deliverBooking(input: $input) { __typename ... on Booking { id state actualCost } ... on Error { code } } }`;
 const CANCEL = `mutation($input: CancelBookingInput!) { cancelBooking(input: $input) { __typename ... on Booking { id state } ... on Error { code } } }`;
-const DECIDE = `mutation($input: DecideInput!) { decideBookingException(input: $input) { __typename ... on Booking { id state } ... on Error { code } } }`;
+const DECIDE = `mutation($input: DecideBookingExceptionInput!) { decideBookingException(input: $input) { __typename ... on Booking { id state } ... on Error { code } } }`;
 const ADJUST = `mutation($input: AdjustBudgetInput!) { adjustBudget(input: $input) { __typename ... on Budget { id } ... on Error { code } } }`;
 const REQUEST = `mutation($input: RequestBudgetTransferInput!) { requestBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id state } ... on Error { code } } }`;
-const DECIDE_TRANSFER = `mutation($input: DecideInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id state } ... on Error { code } } }`;
+const DECIDE_TRANSFER = `mutation($input: DecideBudgetTransferInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id state } ... on Error { code } } }`;
 
 /** One operation drawn from the model as it stood when the batch began. */
 function draw(rng: Random, key: () => string): Operation {
@@ -197,7 +197,7 @@ function draw(rng: Random, key: () => string): Operation {
       label: approve ? 'approve exception' : 'reject exception',
       token: () => users.salesLeader.token,
       document: DECIDE,
-      input: { id: booking.id, approve, idempotencyKey: key() },
+      input: { bookingId: booking.id, approve, idempotencyKey: key() },
       apply: () => {
         if (approve)
           budgetOf(booking.budgetId).reserved = budgetOf(booking.budgetId).reserved.plus(booking.price);
@@ -255,7 +255,7 @@ function draw(rng: Random, key: () => string): Operation {
     label: approve ? 'approve transfer' : 'reject transfer',
     token: () => users.salesLeader.token,
     document: DECIDE_TRANSFER,
-    input: { id: transfer.id, approve, idempotencyKey: key() },
+    input: { transferId: transfer.id, approve, idempotencyKey: key() },
     apply: () => {
       if (approve) {
         budgetOf(transfer.from).allocated = budgetOf(transfer.from).allocated.minus(transfer.amount);

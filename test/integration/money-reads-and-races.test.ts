@@ -398,7 +398,7 @@ describe('row locks between transactions of one process', () => {
       expect(answers.filter((a) => a === 'done')).toHaveLength(1);
       expect(answers.find((a) => a !== 'done')).toEqual({
         error: 'BudgetExceededError',
-        field: 'input.serviceId',
+        field: null,
         message: 'the budget has 40.00 CNY remaining; 60.00 CNY does not fit',
       });
       expect(await remaining(budget.id)).toBe('40.00');
@@ -459,7 +459,7 @@ describe('row locks between transactions of one process', () => {
             }
           : {
               error: 'BudgetExceededError',
-              field: 'input.serviceId',
+              field: null,
               message: 'the budget has 50.00 CNY remaining; 60.00 CNY does not fit',
             },
       );
@@ -514,12 +514,12 @@ describe('row locks between transactions of one process', () => {
         answers[0] === 'done'
           ? {
               error: 'BudgetExceededError',
-              field: 'input.id',
+              field: null,
               message: 'the budget has 40.00 CNY remaining; 50.00 CNY does not fit',
             }
           : {
               error: 'BudgetExceededError',
-              field: 'input.serviceId',
+              field: null,
               message: 'the budget has 50.00 CNY remaining; 60.00 CNY does not fit',
             },
       );

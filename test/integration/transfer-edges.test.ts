@@ -208,8 +208,8 @@ test('every bad request names its field', async () => {
     ),
   ).toEqual({
     error: 'ValidationError',
-    field: 'input.id',
-    message: 'input.id must be an id (UUID), got "nope"',
+    field: 'input.transferId',
+    message: 'input.transferId must be an id (UUID), got "nope"',
   });
   expect(
     await database.db('budget_transfers').where({ from_budget_id: giver.budget.id }).count('* as n'),

@@ -344,16 +344,16 @@ export const MUTATIONS: Record<string, Row> = {
   },
   decideBookingException: {
     expected: LEADER_ONLY,
-    document: withInput('decideBookingException', 'DecideInput'),
+    document: withInput('decideBookingException', 'DecideBookingExceptionInput'),
     variables: async (f) => ({
-      input: { id: await f.pendingException(), approve: true, idempotencyKey: crypto.randomUUID() },
+      input: { bookingId: await f.pendingException(), approve: true, idempotencyKey: crypto.randomUUID() },
     }),
   },
   decideBudgetTransfer: {
     expected: LEADER_ONLY,
-    document: withInput('decideBudgetTransfer', 'DecideInput'),
+    document: withInput('decideBudgetTransfer', 'DecideBudgetTransferInput'),
     variables: async (f) => ({
-      input: { id: await f.requestedTransfer(), approve: true, idempotencyKey: crypto.randomUUID() },
+      input: { transferId: await f.requestedTransfer(), approve: true, idempotencyKey: crypto.randomUUID() },
     }),
   },
   deliverBooking: {

@@ -170,7 +170,7 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
           budget.totals.remaining,
           price.settlementPrice,
           budget.currency,
-          'input.serviceId',
+          null, // no input field is at fault: the price is the service's (file an exception instead)
         );
       }
       const pending = decision === 'NEEDS_EXCEPTION';
@@ -212,12 +212,8 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
 }
 
 /** Locks the booking and its budget (budget first, as every money path does) and checks the caller. */
-async function lockBooking(
-  context: UseCaseContext,
-  trx: Transaction,
-  bookingId: string,
-  field: 'input.bookingId' | 'input.id' = 'input.bookingId',
-) {
+async function lockBooking(context: UseCaseContext, trx: Transaction, bookingId: string) {
+  const field = 'input.bookingId';
   const id = requireId(bookingId, field);
   const unlocked = await repository.findBookingById(trx, id);
   if (!unlocked) throw new NotFoundError('Booking', id, field);
@@ -337,13 +333,13 @@ export async function decideBookingException(
       load: loadBooking(context),
       // The role was checked above; the account must still be readable.
       authorize: async (booking, trx) => {
-        await loadReadableAccount(context, trx, booking.accountId, 'input.id', {
+        await loadReadableAccount(context, trx, booking.accountId, 'input.bookingId', {
           owned: { type: 'Booking', id: booking.id },
         });
       },
     },
     async (trx) => {
-      const { booking, budget } = await lockBooking(context, trx, input.bookingId, 'input.id');
+      const { booking, budget } = await lockBooking(context, trx, input.bookingId);
       const to = input.approve ? 'BOOKED' : 'REJECTED';
       assertTransition(booking.state, to);
       // A pending booking has a price above zero: a zero price always fits (rules.fundsDecision).

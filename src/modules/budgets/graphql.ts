@@ -18,7 +18,7 @@ import type { Booking, Budget, LedgerEntry, Transfer } from './repository';
 import { BOOKING_STATES, ENTRY_KINDS, TRANSFER_STATES, type Totals } from './rules';
 import * as service from './service';
 import * as transfers from './transfers';
-import { optionalId } from '../../shared/ids';
+import { optionalId, renamedId } from '../../shared/ids';
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
 import type { Decimal } from '../../shared/money';
 import { validateFiscalYear } from '../customers/service';
@@ -26,7 +26,7 @@ import { validateFiscalYear } from '../customers/service';
 builder.objectType(BudgetExceededError, {
   name: 'BudgetExceededError',
   description:
-    'The amount does not fit in what remains of the budget; file it as an exception or choose less.',
+    'The amount does not fit in what remains of the budget; file it as an exception or choose less. `field` is input.amount when the caller gave the amount, null when it is a service’s price (a booking) or a requested transfer’s amount (its decision).',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof BudgetExceededError,
   fields: (t) => ({
@@ -618,10 +618,33 @@ const CancelInput = builder.inputType('CancelBookingInput', {
   }),
 });
 
-const DecideInput = builder.inputType('DecideInput', {
-  description: 'Approve or reject a pending request.',
+const DEPRECATED_DECISION_ID = {
+  required: false,
+  description: 'The same id under its old name; give it or the named id, not both.',
+} as const;
+
+const DecideExceptionInput = builder.inputType('DecideBookingExceptionInput', {
+  description: 'Approve or reject a booking that waits for an exception decision.',
   fields: (t) => ({
-    id: t.id({ description: 'The booking (exception) or transfer.' }),
+    bookingId: t.id({
+      required: false,
+      description:
+        'The booking waiting for the decision (required; optional in the schema only while `id` is accepted).',
+    }),
+    id: t.id({ ...DEPRECATED_DECISION_ID, deprecationReason: 'Use bookingId, as deliver and cancel do.' }),
+    approve: t.boolean({ description: 'true to approve, false to reject.' }),
+    idempotencyKey: t.string(IDEMPOTENCY_KEY),
+  }),
+});
+
+const DecideTransferInput = builder.inputType('DecideBudgetTransferInput', {
+  description: 'Approve or reject a requested budget transfer.',
+  fields: (t) => ({
+    transferId: t.id({
+      required: false,
+      description: 'The requested transfer (required; optional in the schema only while `id` is accepted).',
+    }),
+    id: t.id({ ...DEPRECATED_DECISION_ID, deprecationReason: 'Use transferId.' }),
     approve: t.boolean({ description: 'true to approve, false to reject.' }),
     idempotencyKey: t.string(IDEMPOTENCY_KEY),
   }),
@@ -724,10 +747,10 @@ builder.mutationFields((t) => ({
       'Approves (reserves, even past the budget) or rejects an over-budget booking. SALES_LEADER only.',
     authScopes: { salesLeader: true },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: DecideInput, description: INPUT_ARG_DESCRIPTION }) },
+    args: { input: t.arg({ type: DecideExceptionInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       bookings.decideBookingException(context, {
-        bookingId: String(input.id),
+        bookingId: renamedId(input.bookingId, input.id, 'input.bookingId', 'input.id'),
         approve: input.approve,
         idempotencyKey: input.idempotencyKey,
       }),
@@ -751,10 +774,10 @@ builder.mutationFields((t) => ({
     description: 'Approves (posts both ledger entries) or rejects a transfer. SALES_LEADER only.',
     authScopes: { salesLeader: true },
     errors: { types: MONEY_ERRORS },
-    args: { input: t.arg({ type: DecideInput, description: INPUT_ARG_DESCRIPTION }) },
+    args: { input: t.arg({ type: DecideTransferInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       transfers.decideBudgetTransfer(context, {
-        transferId: String(input.id),
+        transferId: renamedId(input.transferId, input.id, 'input.transferId', 'input.id'),
         approve: input.approve,
         idempotencyKey: input.idempotencyKey,
       }),

@@ -111,7 +111,7 @@ export async function decideBudgetTransfer(
 ): Promise<Transfer> {
   if (!hasRole(context.actor, 'SALES_LEADER'))
     throw new ForbiddenActionError('only a SALES_LEADER may decide budget transfers');
-  const transferId = requireId(input.transferId, 'input.id');
+  const transferId = requireId(input.transferId, 'input.transferId');
   return idempotentTransaction(
     context,
     { operation: 'decideBudgetTransfer', input },
@@ -124,7 +124,7 @@ export async function decideBudgetTransfer(
       // counts its mutants as equivalent.)
       // Stryker disable all
       authorize: async (transfer, trx) => {
-        await loadReadableAccount(context, trx, transfer.accountId, 'input.id', {
+        await loadReadableAccount(context, trx, transfer.accountId, 'input.transferId', {
           owned: { type: 'BudgetTransfer', id: transfer.id },
         });
       },
@@ -132,7 +132,7 @@ export async function decideBudgetTransfer(
     },
     async (trx) => {
       const unlocked = await repository.findTransferById(trx, transferId);
-      if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.id');
+      if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.transferId');
       const [firstId, secondId] = [unlocked.fromBudgetId, unlocked.toBudgetId].sort();
       const locked = new Map([
         [firstId!, (await repository.findBudgetById(trx, firstId!, { forUpdate: true }))!],
@@ -151,7 +151,7 @@ export async function decideBudgetTransfer(
       if (input.approve) {
         const from = locked.get(transfer.fromBudgetId)!;
         if (transfer.amount.greaterThan(from.totals.remaining)) {
-          throw new BudgetExceededError(from.totals.remaining, transfer.amount, from.currency, 'input.id');
+          throw new BudgetExceededError(from.totals.remaining, transfer.amount, from.currency, null);
         }
         const actor = context.actor!.userId;
         await repository.postEntries(

@@ -65,7 +65,12 @@ export const ExpertServiceRef = builder.loadableObject('ExpertService', {
   sort: (s) => s.id,
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id.' }),
-    code: t.exposeString('code', { description: 'Short unique code.' }),
+    serviceCode: t.exposeString('code', { description: 'Short unique code (A–Z, 0–9, _ and -).' }),
+    code: t.exposeString('code', {
+      description: 'Short unique code, under its old name.',
+      deprecationReason:
+        'Use serviceCode: `code` clashes with Error.code (an enum) when one selection asks for both.',
+    }),
     name: t.exposeString('name', { description: 'Name.' }),
     kind: t.field({ type: ServiceKindEnum, description: 'Paid or free.', resolve: (s) => s.kind }),
     providingDepartment: t.field({

@@ -4,7 +4,8 @@ import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
-import { MONEY_ERRORS } from '../budgets/graphql';
+import { BookingRef, MONEY_ERRORS } from '../budgets/graphql';
+import * as budgetsRepository from '../budgets/repository';
 import * as repository from './repository';
 import type { Assessment, Investment, Opportunity } from './repository';
 import { OPPORTUNITY_STAGES } from './repository';
@@ -202,9 +203,32 @@ builder.objectField(OpportunityRef, 'contributingBookingIds', (t) =>
         description: 'A free-service booking that contributed to an opportunity.',
         fields: (l) => ({ bookingId: l.exposeID('bookingId', { description: 'The booking.' }) }),
       }),
-    description: 'Free-service bookings that contributed to it.',
+    description: 'Free-service bookings that contributed to it, as links holding the booking id.',
+    deprecationReason: 'Use contributingBookings: the name says ids, but the field answers link objects.',
     load: (ids: string[], context) => repository.findLinkedBookingIds(context.db, ids),
     group: (l) => l.opportunityId,
+    resolve: (o) => o.id,
+  }),
+);
+
+builder.objectField(OpportunityRef, 'contributingBookings', (t) =>
+  t.loadableGroup({
+    type: BookingRef,
+    description:
+      'Free-service bookings that contributed to it (each checked like any booking: its account must be readable).',
+    load: async (ids: string[], context) => {
+      const links = await repository.findLinkedBookingIds(context.db, ids);
+      const found = await budgetsRepository.findBookingsByIds(context.db, [
+        ...new Set(links.map((l) => l.bookingId)),
+      ]);
+      const byId = new Map(found.map((booking) => [booking.id, booking]));
+      return links.flatMap((link) => {
+        const booking = byId.get(link.bookingId);
+        return booking ? [{ ...booking, opportunityId: link.opportunityId }] : [];
+      });
+    },
+    // The loaded shapes are the bookings above, each with the opportunity it is linked to.
+    group: (booking) => (booking as unknown as { opportunityId: string }).opportunityId,
     resolve: (o) => o.id,
   }),
 );
