@@ -9,7 +9,7 @@ import { EFFECTS, type Effect } from './rules';
 import * as service from './service';
 
 export const EffectEnum = builder.enumType('Effect', {
-  description: 'What a free expert service aims to improve (DOMAIN.md section 6).',
+  description: 'What a free expert service aims to improve (README, The domain).',
   values: {
     OPPORTUNITY: { description: 'Hatch and catch new opportunities.' },
     PRICE_ACCEPTANCE: { description: 'The customer’s acceptance of our prices.' },

@@ -124,7 +124,7 @@ const HopRef = builder.objectRef<Hop>('RouteHop').implement({
 
 const RouteRef = builder.objectRef<service.RouteView>('Route').implement({
   ...accountScoped<service.RouteView>((r) => r.accountId),
-  description: 'Who serves a need of an account, hop by hop (DOMAIN.md section 4).',
+  description: 'Who serves a need of an account, hop by hop (README, The domain: teams and routing).',
   fields: (t) => ({
     account: t.field({ type: CustomerRef, description: 'The account.', resolve: (r) => r.accountId }),
     tier: t.field({

@@ -9,7 +9,7 @@ import * as service from './service';
 import { optionalId } from '../../shared/ids';
 
 export const TeamKindEnum = builder.enumType('TeamKind', {
-  description: 'The four kinds of service team (DOMAIN.md section 2).',
+  description: 'The four kinds of service team (README, The domain).',
   values: {
     DELIVERY: {
       description:
