@@ -26,7 +26,7 @@ const DimensionEnum = builder.enumType('AllocationDimension', {
     },
     EFFECT: {
       description:
-        'The service’s effect; a service with several effects splits each amount equally, leftover cents to the first effects alphabetically (null: no effect).',
+        'The service’s effect; a service with several effects splits each amount equally, leftover cents to the first effects alphabetically. Null for entries with no service behind them (allocations, openings, adjustments, transfers) and for services without effects.',
     },
     ENTRY_KIND: { description: 'The ledger entry kind.' },
     MONTH: { description: 'Fiscal month of posting (FY2026-M07).' },
@@ -63,7 +63,8 @@ const TotalsRef = builder.objectRef<Measures>('AllocationTotals').implement({
       resolve: (m) => m.spentAmount,
     }),
     entryCount: t.exposeInt('entryCount', {
-      description: 'Ledger entries counted (an entry split across effects counts once).',
+      description:
+        'Ledger entries in the group. An entry split across several effects is counted once, under its first effect alphabetically (0 under the others), so the groups’ counts add up to the grand total’s.',
     }),
   }),
 });
