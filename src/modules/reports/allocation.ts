@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { Queryable } from '../../db/transaction';
 import type { FiscalCalendar } from '../../shared/fiscal';
 import { fromDatabase, type Decimal } from '../../shared/money';
+import type { BasisScope } from './basis';
 
 export const DIMENSIONS = [
   'ACCOUNT',
@@ -51,6 +52,8 @@ export type AllocationRequest = {
   calendar: FiscalCalendar;
   from: Date;
   to: Date;
+  /** Which entries the period holds (see basis.ts). */
+  scope: BasisScope;
   groupBy: readonly Dimension[];
   filter: AllocationFilter;
   limit: number;
@@ -116,12 +119,19 @@ function localMonth(instant: Date, timeZone: string): string {
 
 /** Rolled-up rows, exposed under the aliases the dimension SQL uses (amounts already split by effect). */
 function rollupRowsSql(request: AllocationRequest, bindings: unknown[]): string {
-  bindings.push(
-    request.calendar.startMonth,
-    localMonth(request.from, request.calendar.timeZone),
-    localMonth(request.to, request.calendar.timeZone),
-  );
+  bindings.push(request.calendar.startMonth);
   let where = '';
+  if (request.scope.postedInPeriod) {
+    bindings.push(
+      localMonth(request.from, request.calendar.timeZone),
+      localMonth(request.to, request.calendar.timeZone),
+    );
+    where += ' and r.month >= ?::date and r.month < ?::date';
+  }
+  if (request.scope.budgetYear !== null) {
+    bindings.push(request.scope.budgetYear);
+    where += ' and r.budget_year = ?';
+  }
   where += listFilter('e.tier::text', request.filter.tiers, bindings);
   where += listFilter('b.service_id::text', request.filter.serviceIds, bindings);
   where += listFilter('s.providing_department', request.filter.departments, bindings);
@@ -136,7 +146,7 @@ function rollupRowsSql(request: AllocationRequest, bindings: unknown[]): string 
         left join expert_services s on s.id = r.service_id
         cross join lateral (select r.month - make_interval(months => ? - 1) as shifted) z
         cross join lateral (select extract(year from z.shifted)::int as fiscal_year, extract(month from z.shifted)::int as fiscal_month) f
-       where r.month >= ?::date and r.month < ?::date ${where}
+       where true ${where}
       union all
       `;
 }
@@ -147,8 +157,16 @@ export async function allocation(db: Queryable, request: AllocationRequest): Pro
   const rollup = usesRollup(request);
   const bindings: unknown[] = [];
   const rollupRows = rollup ? rollupRowsSql(request, bindings) : '';
-  bindings.push(request.calendar.timeZone, request.calendar.startMonth, request.from, request.to);
+  bindings.push(request.calendar.timeZone, request.calendar.startMonth);
   let where = '';
+  if (request.scope.postedInPeriod) {
+    bindings.push(request.from, request.to);
+    where += ' and e.created_at >= ? and e.created_at < ?';
+  }
+  if (request.scope.budgetYear !== null) {
+    bindings.push(request.scope.budgetYear);
+    where += ' and bu.fiscal_year = ?';
+  }
   where += listFilter('e.account_id::text', request.filter.accountIds, bindings);
   where += listFilter('e.tier::text', request.filter.tiers, bindings);
   where += listFilter('c.csm_person_id::text', request.filter.csmPersonIds, bindings);
@@ -167,12 +185,13 @@ export async function allocation(db: Queryable, request: AllocationRequest): Pro
         from ledger_entries e
         ${rollup ? 'join ledger_rollup_queue q on q.entry_id = e.id' : ''}
         join customers c on c.id = e.account_id
+        join budgets bu on bu.id = e.budget_id
         cross join lateral (select (e.created_at at time zone ?) - make_interval(months => ? - 1) as shifted) z
         cross join lateral (select extract(year from z.shifted)::int as fiscal_year, extract(month from z.shifted)::int as fiscal_month) f
         left join bookings b on b.id = e.booking_id
         left join expert_services s on s.id = b.service_id
         ${split ? 'left join effect_ranks x on x.service_id = b.service_id' : 'cross join (select null::text as effect, null::bigint as rank, null::bigint as n) x'}
-       where e.created_at >= ? and e.created_at < ? ${where}
+       where true ${where}
     ), groups as (
       select ${groupColumns.length ? `${groupColumns.join(', ')},` : ''}
              sum(allocated) as allocated, sum(reserved) as reserved, sum(spent) as spent, sum(counted) as entries

@@ -12,6 +12,7 @@ import { DomainError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
 import { DIMENSIONS, type Dimension } from './allocation';
 import { ROI_SORTS, type RoiSort } from './roi';
+import { REPORT_BASES, type ReportBasis } from './basis';
 import { accountRoi, costAllocation, ALLOCATION_GROUPS_MAX, ROI_ROWS_MAX, type PeriodInput } from './service';
 
 export const CSV_ROWS_MAX = 200_000;
@@ -52,6 +53,13 @@ function period(req: Request): PeriodInput {
   const fiscalYear = intParam(req, 'fiscalYear');
   if (fiscalYear === null) throw new ParamError('fiscalYear', 'fiscalYear is required');
   return { fiscalYear, quarter: intParam(req, 'quarter'), month: intParam(req, 'month') };
+}
+
+/** basis=budget_year (the default) or posting_period, as the GraphQL reports' `basis`. */
+function basis(req: Request): ReportBasis {
+  const [value, more] = list<ReportBasis>(req, 'basis', REPORT_BASES);
+  if (more !== undefined) throw new ParamError('basis', 'basis takes one value');
+  return value ?? 'BUDGET_YEAR';
 }
 
 function list<T extends string>(req: Request, name: string, allowed: readonly T[]): T[] {
@@ -118,7 +126,7 @@ export function exportRouter(services: Services, gate: RequestGate): Router {
     '/allocation.csv',
     handle(async (req, res, context) => {
       const groupBy = list<Dimension>(req, 'groupBy', DIMENSIONS);
-      const input = { period: period(req), groupBy, filter: {} };
+      const input = { period: period(req), groupBy, filter: {}, basis: basis(req) };
       let page = await costAllocation(context, { ...input, first: ALLOCATION_GROUPS_MAX, offset: 0 });
       res
         .status(200)
@@ -173,7 +181,7 @@ export function exportRouter(services: Services, gate: RequestGate): Router {
     '/roi.csv',
     handle(async (req, res, context) => {
       const [sort] = list<RoiSort>(req, 'sort', ROI_SORTS);
-      const input = { period: period(req), sort: sort ?? 'WON_PER_SPEND' };
+      const input = { period: period(req), sort: sort ?? 'WON_PER_SPEND', basis: basis(req) };
       let page = await accountRoi(context, { ...input, first: ROI_ROWS_MAX, offset: 0 });
       res
         .status(200)

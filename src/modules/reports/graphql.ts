@@ -7,6 +7,7 @@ import { EffectEnum } from '../catalog/graphql';
 import { EntryKindEnum } from '../budgets/graphql';
 import { PersonRef } from '../teams/graphql';
 import { DIMENSIONS, type AllocationGroup, type Dimension, type Measures } from './allocation';
+import type { ReportBasis } from './basis';
 import { ROI_GROUPINGS, ROI_SORTS, type RoiAggregate, type Uplift } from './roi';
 import * as service from './service';
 
@@ -34,6 +35,27 @@ const DimensionEnum = builder.enumType('AllocationDimension', {
     FISCAL_YEAR: { description: 'Fiscal year of posting (FY2026).' },
   } satisfies Record<(typeof DIMENSIONS)[number], { description: string }>,
 });
+
+export const ReportBasisEnum = builder.enumType('ReportBasis', {
+  description:
+    'Which ledger entries a fiscal period of a budget report holds (cost allocation, ROI). Outcomes (assessments, opportunities) always count by their dates in the period.',
+  values: {
+    BUDGET_YEAR: {
+      description:
+        'The default: entries against the budgets of the period’s fiscal year, whenever posted (next year’s allocation made in December belongs to next year); a quarter or month narrows them to those posted in it.',
+    },
+    POSTING_PERIOD: {
+      description: 'Every entry posted in the period, whichever fiscal year’s budget it is against.',
+    },
+  } satisfies Record<ReportBasis, { description: string }>,
+});
+
+const BASIS_ARG = {
+  type: ReportBasisEnum,
+  required: false,
+  defaultValue: 'BUDGET_YEAR',
+  description: 'By budget year (default) or by posting period.',
+} as const;
 
 export const PeriodInput = builder.inputType('FiscalPeriodInput', {
   description: 'A fiscal year, or one quarter or month of it.',
@@ -100,6 +122,11 @@ const AllocationRef = builder.objectRef<service.AllocationView>('CostAllocation'
   description: 'Ledger amounts grouped; the groups of all pages add up to grandTotal to the cent.',
   fields: (t) => ({
     period: t.string({ description: 'Fiscal period label.', resolve: (a) => fiscalLabel(a.period) }),
+    basis: t.field({
+      type: ReportBasisEnum,
+      description: 'Which entries the period holds.',
+      resolve: (a) => a.basis,
+    }),
     groups: t.field({
       type: [GroupRef],
       description: 'This page of groups, ordered by their keys.',
@@ -207,7 +234,8 @@ const RoiRef = builder.objectRef<service.RoiView>('AccountRoi').implement({
     wonPerSpend: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'Won ÷ spent, rounded half away from zero to 4 decimal places; null when nothing was spent.',
+      description:
+        'Won ÷ spent, rounded half away from zero to 4 decimal places; null when nothing was spent.',
       resolve: (r) => r.wonPerSpend,
     }),
     pipelinePerSpend: t.field({
@@ -232,11 +260,18 @@ const RoiRef = builder.objectRef<service.RoiView>('AccountRoi').implement({
 });
 
 const RoiPageRef = builder
-  .objectRef<{ rows: service.RoiView[]; totalCount: number; period: FiscalPeriod }>('AccountRoiPage')
+  .objectRef<{ rows: service.RoiView[]; totalCount: number; period: FiscalPeriod; basis: ReportBasis }>(
+    'AccountRoiPage',
+  )
   .implement({
     description: 'A ranked page of account ROI.',
     fields: (t) => ({
       period: t.string({ description: 'Fiscal period label.', resolve: (p) => fiscalLabel(p.period) }),
+      basis: t.field({
+        type: ReportBasisEnum,
+        description: 'Which entries the period holds.',
+        resolve: (p) => p.basis,
+      }),
       totalCount: t.exposeInt('totalCount', { description: 'Accounts across all pages.' }),
       rows: t.field({ type: [RoiRef], description: 'This page, ranked.', resolve: (p) => p.rows }),
     }),
@@ -286,7 +321,8 @@ const RoiAggregateRef = builder.objectRef<RoiAggregate>('RoiAggregate').implemen
     wonPerSpend: t.field({
       type: 'Decimal',
       nullable: true,
-      description: 'Σ won ÷ Σ spent, rounded half away from zero to 4 decimal places; null when nothing was spent.',
+      description:
+        'Σ won ÷ Σ spent, rounded half away from zero to 4 decimal places; null when nothing was spent.',
       resolve: (a) => a.wonPerSpend,
     }),
     pipelinePerSpend: t.field({
@@ -309,7 +345,8 @@ builder.queryFields((t) => ({
       'Ledger amounts of a fiscal period grouped by any combination of dimensions. FINANCE, SALES_LEADER, ADMIN.',
     authScopes: { $any: { finance: true, salesLeader: true, admin: true } },
     args: {
-      period: t.arg({ type: PeriodInput, description: 'The period (by posting time).' }),
+      period: t.arg({ type: PeriodInput, description: 'The period; `basis` says which entries it holds.' }),
+      basis: t.arg(BASIS_ARG),
       groupBy: t.arg({
         type: [DimensionEnum],
         description: 'Dimensions, at most 6 (none: one grand group).',
@@ -334,6 +371,7 @@ builder.queryFields((t) => ({
           effects: filter.effects,
           kinds: filter.kinds,
         },
+        basis: args.basis,
         first: args.first,
         offset: args.offset,
       });
@@ -346,9 +384,11 @@ builder.queryFields((t) => ({
     args: {
       period: t.arg({ type: PeriodInput, description: 'The period.' }),
       groupBy: t.arg({ type: RoiGroupingEnum, description: 'TIER or CSM.' }),
+      basis: t.arg(BASIS_ARG),
     },
     resolve: async (_root, args, context) =>
-      (await service.roiSummary(context, { period: args.period, groupBy: args.groupBy })).groups,
+      (await service.roiSummary(context, { period: args.period, groupBy: args.groupBy, basis: args.basis }))
+        .groups,
   }),
   accountRoi: t.field({
     type: RoiPageRef,
@@ -370,9 +410,11 @@ builder.queryFields((t) => ({
         description: `Rows per page (1–${service.ROI_ROWS_MAX}, default 100).`,
       }),
       offset: t.arg.int({ required: false, description: 'Rows to skip.' }),
+      basis: t.arg(BASIS_ARG),
     },
     resolve: (_root, args, context) =>
       service.accountRoi(context, {
+        basis: args.basis,
         period: args.period,
         sort: args.sort,
         tiers: args.tiers,

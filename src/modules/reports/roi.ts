@@ -4,6 +4,7 @@
 // the last assessment dated in the period (needs two), and opportunity amounts hatched,
 // registered and won in the period, plus the open pipeline. Ratios divide by the spend.
 import type { Queryable } from '../../db/transaction';
+import type { BasisScope } from './basis';
 import { fromDatabase, type Decimal } from '../../shared/money';
 
 export const ROI_SORTS = [
@@ -31,6 +32,8 @@ export type RoiRequest = {
   fiscalYear: number;
   from: Date;
   to: Date;
+  /** Which entries the period holds (see basis.ts). */
+  scope: BasisScope;
   firstDay: string;
   lastDay: string;
   tiers: readonly string[] | null;
@@ -78,30 +81,34 @@ function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
   return {
     sql: `with params as (
        select ?::timestamptz as t_from, ?::timestamptz as t_to, ?::date as d_first, ?::date as d_last, ?::int as fy,
-              date_trunc('month', ?::date)::date as m_first, (date_trunc('month', ?::date) + interval '1 month')::date as m_end
+              date_trunc('month', ?::date)::date as m_first, (date_trunc('month', ?::date) + interval '1 month')::date as m_end,
+              ?::boolean as posted_in_period, ?::int as budget_year
      ), flow as (
        -- One pass over rolled-up months plus still-queued entries (reports stay exact while the
        -- job catches up): spend, reservation, activity and fiscal-year budget progress per account.
        select u.account_id, u.budget_id, u.in_period, u.allocated, u.reserved, u.spent, u.spend_entries
          from (
-           select rb.account_id, rb.budget_id, rb.month >= p.m_first as in_period, rb.allocated, rb.reserved, rb.spent, rb.spend_entries
+           select rb.account_id, rb.budget_id, rb.month >= p.m_first or not p.posted_in_period as in_period,
+                  rb.allocated, rb.reserved, rb.spent, rb.spend_entries
              from ledger_rollup_budgets rb, params p
-            where rb.month < p.m_end
+            where rb.month < p.m_end or not p.posted_in_period
            union all
-           select e.account_id, e.budget_id, e.created_at >= p.t_from, e.allocated_delta, e.reserved_delta, e.spent_delta,
-                  case when e.spent_delta <> 0 then 1 else 0 end
+           select e.account_id, e.budget_id, e.created_at >= p.t_from or not p.posted_in_period,
+                  e.allocated_delta, e.reserved_delta, e.spent_delta, case when e.spent_delta <> 0 then 1 else 0 end
              from ledger_rollup_queue q join ledger_entries e on e.id = q.entry_id, params p
-            where e.created_at < p.t_to
+            where e.created_at < p.t_to or not p.posted_in_period
          ) u
      ), per_account as (
        select f.account_id,
-              coalesce(sum(f.spent) filter (where f.in_period), 0) as spent,
-              coalesce(sum(f.spend_entries) filter (where f.in_period), 0) as spend_entries,
-              coalesce(sum(f.reserved), 0) as reserved_at_end,
+              -- in_year: the entry is against a budget the basis counts (any year's by posting period).
+              coalesce(sum(f.spent) filter (where f.in_period and f.in_year), 0) as spent,
+              coalesce(sum(f.spend_entries) filter (where f.in_period and f.in_year), 0) as spend_entries,
+              coalesce(sum(f.reserved) filter (where f.in_year), 0) as reserved_at_end,
               sum(f.allocated) filter (where b.fiscal_year = p.fy) as budget_allocated,
               sum(f.spent) filter (where b.fiscal_year = p.fy) as budget_spent,
-              bool_or(f.in_period) as active
-         from flow f join budgets b on b.id = f.budget_id, params p
+              bool_or(f.in_period and f.in_year) as active
+         from flow f0 join budgets b on b.id = f0.budget_id, params p
+        cross join lateral (select f0.*, p.budget_year is null or b.fiscal_year = p.budget_year as in_year) f
         group by f.account_id
      ), accounts as (
        select c.id, c.name, c.tier, c.csm_person_id from customers c
@@ -154,6 +161,8 @@ function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
       request.fiscalYear,
       request.firstDay,
       request.lastDay,
+      request.scope.postedInPeriod,
+      request.scope.budgetYear,
       request.tiers?.join(',') ?? null,
       request.tiers?.join(',') ?? null,
       request.csmPersonId,

@@ -40,17 +40,19 @@ export async function rollUpBatch(
           where entry_id in (select entry_id from ledger_rollup_queue order by entry_id limit ?)
           returning entry_id
        ), entries as (
-         select e.*, date_trunc('month', e.created_at at time zone ?)::date as month, b.service_id
+         select e.*, date_trunc('month', e.created_at at time zone ?)::date as month, b.service_id,
+                bu.fiscal_year as budget_year
            from ledger_entries e
            join batch q on q.entry_id = e.id
+           join budgets bu on bu.id = e.budget_id
            left join bookings b on b.id = e.booking_id
        ), effects as (
-         insert into ledger_rollup_effects as r (month, tier, service_id, kind, effect, allocated, reserved, spent, entries)
-         select e.month, e.tier, e.service_id, e.kind, x.effect,
+         insert into ledger_rollup_effects as r (month, tier, service_id, kind, effect, budget_year, allocated, reserved, spent, entries)
+         select e.month, e.tier, e.service_id, e.kind, x.effect, e.budget_year,
                 sum(${share('e.allocated_delta')}), sum(${share('e.reserved_delta')}), sum(${share('e.spent_delta')}),
                 sum(case when x.rank is null or x.rank = 1 then 1 else 0 end)
            from entries e left join effect_ranks x on x.service_id = e.service_id
-          group by 1, 2, 3, 4, 5
+          group by 1, 2, 3, 4, 5, 6
          on conflict on constraint ledger_rollup_effects_key do update
            set allocated = r.allocated + excluded.allocated, reserved = r.reserved + excluded.reserved,
                spent = r.spent + excluded.spent, entries = r.entries + excluded.entries

@@ -8,6 +8,7 @@ import { formatMoney } from '../../shared/money';
 import { csmScope } from '../customers/access';
 import { validateFiscalYear } from '../customers/service';
 import { allocation, type Allocation, type AllocationFilter, type Dimension } from './allocation';
+import { basisScope, type ReportBasis } from './basis';
 import { roi, roiAggregate, type RoiAggregate, type RoiGrouping, type RoiRow, type RoiSort } from './roi';
 
 export const ALLOCATION_GROUPS_MAX = 1000;
@@ -45,7 +46,11 @@ function pageBounds(
   return { limit, offset: skip };
 }
 
-export type AllocationView = Allocation & { period: FiscalPeriod; groupBy: readonly Dimension[] };
+export type AllocationView = Allocation & {
+  period: FiscalPeriod;
+  groupBy: readonly Dimension[];
+  basis: ReportBasis;
+};
 
 export async function costAllocation(
   context: UseCaseContext,
@@ -53,6 +58,7 @@ export async function costAllocation(
     period: PeriodInput;
     groupBy: readonly Dimension[];
     filter: AllocationFilter;
+    basis?: ReportBasis | null;
     first?: number | null;
     offset?: number | null;
   },
@@ -64,15 +70,17 @@ export async function costAllocation(
   const period = resolvePeriod(context, input.period);
   const range = fiscalRange(context.fiscalCalendar, period);
   const page = pageBounds(input.first, input.offset, ALLOCATION_GROUPS_MAX);
+  const basis = input.basis ?? 'BUDGET_YEAR';
   const result = await allocation(context.db, {
     calendar: context.fiscalCalendar,
     from: range.start.toJSDate(),
     to: range.end.toJSDate(),
+    scope: basisScope(basis, period.fiscalYear, period.kind === 'YEAR'),
     groupBy,
     filter: input.filter,
     ...page,
   });
-  return { ...result, period, groupBy };
+  return { ...result, period, groupBy, basis };
 }
 
 export type RoiView = RoiRow & { explanation: string[]; periodLabel: string };
@@ -85,21 +93,25 @@ export async function accountRoi(
     tiers?: readonly string[] | null;
     csmPersonId?: string | null;
     accountIds?: readonly string[] | null;
+    basis?: ReportBasis | null;
     first?: number | null;
     offset?: number | null;
   },
-): Promise<{ rows: RoiView[]; totalCount: number; period: FiscalPeriod }> {
+): Promise<{ rows: RoiView[]; totalCount: number; period: FiscalPeriod; basis: ReportBasis }> {
   const scope = csmScope(context.actor);
   const period = resolvePeriod(context, input.period);
   // A CSM's rows are their own accounts'; asking for another CSM's matches none of them, as any
   // list filter that matches nothing (no hint whose person id it is).
-  if (scope && input.csmPersonId && input.csmPersonId !== scope) return { period, totalCount: 0, rows: [] };
+  const basis = input.basis ?? 'BUDGET_YEAR';
+  if (scope && input.csmPersonId && input.csmPersonId !== scope)
+    return { period, basis, totalCount: 0, rows: [] };
   const range = fiscalRange(context.fiscalCalendar, period);
   const page = pageBounds(input.first, input.offset, ROI_ROWS_MAX);
   const rows = await roi(context.db, {
     fiscalYear: period.fiscalYear,
     from: range.start.toJSDate(),
     to: range.end.toJSDate(),
+    scope: basisScope(basis, period.fiscalYear, period.kind === 'YEAR'),
     firstDay: range.firstDay,
     lastDay: range.lastDay,
     tiers: input.tiers ?? null,
@@ -109,21 +121,37 @@ export async function accountRoi(
     ...page,
   });
   const label = fiscalLabel(period);
+  const where = inputScope(basis, period);
   return {
     period,
+    basis,
     totalCount: rows[0]?.totalRows ?? 0,
     rows: rows.map((row) => ({
       ...row,
       periodLabel: label,
-      explanation: explain(row, label, range.firstDay, range.lastDay, context.fiscalCalendar.timeZone),
+      explanation: explain(row, label, where, range.firstDay, range.lastDay, context.fiscalCalendar.timeZone),
     })),
   };
 }
 
-function explain(row: RoiRow, label: string, firstDay: string, lastDay: string, timeZone: string): string[] {
+/** Which ledger entries an ROI row's input counts, in words. */
+function inputScope(basis: ReportBasis, period: FiscalPeriod): string {
+  if (basis === 'POSTING_PERIOD') return 'posted in the period, against any fiscal year’s budget';
+  const budgets = `against the FY${period.fiscalYear} budget`;
+  return period.kind === 'YEAR' ? `${budgets}, whenever posted` : `${budgets} posted in the period`;
+}
+
+function explain(
+  row: RoiRow,
+  label: string,
+  scope: string,
+  firstDay: string,
+  lastDay: string,
+  timeZone: string,
+): string[] {
   const lines = [
     `period ${label}: ${firstDay} to ${lastDay} (${timeZone})`,
-    `input: ${formatMoney(row.spent)} spent in ${row.spendEntries} ledger entries posted in the period (opening use and delivered free services); ${formatMoney(row.reservedAtEnd)} still reserved at the period's end, shown apart`,
+    `input: ${formatMoney(row.spent)} spent in ${row.spendEntries} ledger entries ${scope} (opening use and delivered free services); ${formatMoney(row.reservedAtEnd)} still reserved at the period's end, shown apart`,
   ];
   lines.push(
     row.uplift
@@ -148,7 +176,7 @@ function explain(row: RoiRow, label: string, firstDay: string, lastDay: string, 
 /** ROI summed by tier or CSM for a period. A CSM gets the sums of their own accounts. */
 export async function roiSummary(
   context: UseCaseContext,
-  input: { period: PeriodInput; groupBy: RoiGrouping },
+  input: { period: PeriodInput; groupBy: RoiGrouping; basis?: ReportBasis | null },
 ): Promise<{ period: FiscalPeriod; groups: RoiAggregate[] }> {
   const scope = csmScope(context.actor);
   const period = resolvePeriod(context, input.period);
@@ -159,6 +187,7 @@ export async function roiSummary(
       fiscalYear: period.fiscalYear,
       from: range.start.toJSDate(),
       to: range.end.toJSDate(),
+      scope: basisScope(input.basis ?? 'BUDGET_YEAR', period.fiscalYear, period.kind === 'YEAR'),
       firstDay: range.firstDay,
       lastDay: range.lastDay,
       tiers: null,

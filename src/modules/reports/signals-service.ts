@@ -13,6 +13,7 @@ import { findFinancials, findPolicy } from '../customers/repository';
 import { validateFiscalYear } from '../customers/service';
 import type { Tier } from '../customers/rules';
 import { roi } from './roi';
+import { basisScope } from './basis';
 import {
   burnForecast,
   fairnessFlag,
@@ -166,6 +167,7 @@ export async function tierReviewProposals(
     fiscalYear,
     from: range.start.toJSDate(),
     to: range.end.toJSDate(),
+    scope: basisScope('BUDGET_YEAR', fiscalYear, true), // the fiscal year's budgets
     firstDay: range.firstDay,
     lastDay: range.lastDay,
     tiers: ['A', 'C'],
