@@ -12,7 +12,9 @@ import { fiscalYearRange } from '../src/shared/fiscal';
 import { createExpertService } from '../src/modules/catalog/service';
 import { findServiceByCode } from '../src/modules/catalog/repository';
 import { createBudget, setOperatingRatio } from '../src/modules/budgets/service';
-import { bookFreeService } from '../src/modules/budgets/bookings';
+import { bookFreeService, deliverBooking } from '../src/modules/budgets/bookings';
+import * as outcomes from '../src/modules/outcomes/repository';
+import type { OpportunityStage } from '../src/modules/outcomes/repository';
 
 export type DemoUser = { key: string; name: string; email: string; roles: Role[]; token: string };
 
@@ -470,6 +472,164 @@ async function seedMoney(trx: Knex.Transaction, options: DemoSeedOptions): Promi
   }
 }
 
+/** Jinlong Retail (C, CSM Liu Yang): a budget with opening use and one delivered free service. */
+async function seedSecondKeyAccount(trx: Knex.Transaction, options: DemoSeedOptions): Promise<void> {
+  const context = (actor: Actor) => ({
+    db: trx,
+    actor,
+    requestId: 'demo-seed',
+    fiscalCalendar: options.config.fiscal,
+    config: options.config,
+  });
+  const finance = await actorFor(trx, 'finance');
+  const csm = await actorFor(trx, 'csm2');
+  const account = await trx('customers').where({ external_id: 'DEMO-C' }).first('id');
+  await createBudget(context(finance), {
+    accountId: account.id,
+    fiscalYear: options.fiscalYear,
+    revenueTarget: new Decimal('5000000.00'),
+    openingUsed: new Decimal('20000.00'),
+    currency: 'CNY',
+    idempotencyKey: `demo-budget-C-FY${options.fiscalYear}`,
+  });
+  const training = (await findServiceByCode(trx, 'TRAINING_SERIES'))!;
+  const booking = await bookFreeService(context(csm), {
+    accountId: account.id,
+    serviceId: training.id,
+    plannedDate: DateTime.now().setZone(options.config.fiscal.timeZone).toISODate()!,
+    notes: 'store staff training, three sessions',
+    idempotencyKey: `demo-booking-C-FY${options.fiscalYear}-TRAINING_SERIES`,
+  });
+  await deliverBooking(context(csm), {
+    bookingId: booking.id,
+    actualCost: new Decimal('18500.00'),
+    idempotencyKey: `demo-delivery-C-FY${options.fiscalYear}-TRAINING_SERIES`,
+  });
+}
+
+type DemoOpportunity = {
+  name: string;
+  amount: string;
+  /** Days as fractions of the fiscal year so far (0: its first day, 1: today). */
+  hatched: number;
+  registered?: number;
+  closed?: { stage: Extract<OpportunityStage, 'WON' | 'LOST'>; at: number };
+  /** Codes of the account's demo bookings that contributed. */
+  bookings?: string[];
+};
+
+type DemoOutcomes = {
+  account: string;
+  csm: string;
+  assessments: { at: number; scores: [number, number, number]; note: string }[];
+  opportunities: DemoOpportunity[];
+};
+
+/** A year of outcomes for the ROI reports: assessments before and after, deals hatched to won or lost. */
+export const DEMO_OUTCOMES: DemoOutcomes[] = [
+  {
+    account: 'DEMO-A',
+    csm: 'csm',
+    assessments: [
+      { at: 0.05, scores: [2, 3, 2], note: 'new CIO; the ERP rollout ran late' },
+      { at: 0.95, scores: [4, 4, 3], note: 'after the project review: sponsor engaged, phase 2 signed' },
+    ],
+    opportunities: [
+      {
+        name: 'ERP phase 2',
+        amount: '1500000.00',
+        hatched: 0.15,
+        registered: 0.3,
+        closed: { stage: 'WON', at: 0.8 },
+      },
+      {
+        name: 'Data platform',
+        amount: '400000.00',
+        hatched: 0.2,
+        registered: 0.4,
+        closed: { stage: 'LOST', at: 0.6 },
+      },
+      { name: 'MES rollout', amount: '600000.00', hatched: 0.9, bookings: ['BRAINSTORMING'] },
+    ],
+  },
+  {
+    account: 'DEMO-C',
+    csm: 'csm2',
+    assessments: [
+      { at: 0.1, scores: [3, 2, 2], note: 'price pressure from a competitor' },
+      { at: 0.9, scores: [3, 3, 4], note: 'training accepted; renewal at list price' },
+    ],
+    opportunities: [
+      {
+        name: 'Store analytics',
+        amount: '800000.00',
+        hatched: 0.25,
+        registered: 0.5,
+        closed: { stage: 'WON', at: 0.85 },
+        bookings: ['TRAINING_SERIES'],
+      },
+      { name: 'Loyalty app', amount: '300000.00', hatched: 0.7 },
+    ],
+  },
+  {
+    account: 'DEMO-C2',
+    csm: 'admin',
+    assessments: [{ at: 0.5, scores: [2, 2, 2], note: 'no CSM yet; one visit by the regional manager' }],
+    opportunities: [],
+  },
+];
+
+async function seedOutcomes(trx: Knex.Transaction, options: DemoSeedOptions): Promise<void> {
+  const timeZone = options.config.fiscal.timeZone;
+  const first = DateTime.fromISO(fiscalYearRange(options.config.fiscal, options.fiscalYear).firstDay, {
+    zone: timeZone,
+  });
+  const last = DateTime.fromISO(fiscalYearRange(options.config.fiscal, options.fiscalYear).lastDay, {
+    zone: timeZone,
+  });
+  // Outcomes happen between the year's first day and today (or its last day, for a past year).
+  const end = DateTime.min(DateTime.now().setZone(timeZone).startOf('day'), last);
+  const span = Math.max(0, Math.floor(end.diff(first, 'days').days));
+  const day = (at: number) => first.plus({ days: Math.round(span * at) }).toISODate()!;
+  for (const demo of DEMO_OUTCOMES) {
+    const account = await trx('customers').where({ external_id: demo.account }).first('id');
+    const author = await actorFor(trx, demo.csm);
+    if (!(await trx('relationship_assessments').where({ account_id: account.id }).first('id')))
+      for (const assessment of demo.assessments)
+        await outcomes.insertAssessment(trx, {
+          accountId: account.id,
+          assessedOn: day(assessment.at),
+          relationshipCloseness: assessment.scores[0],
+          solutionAcceptance: assessment.scores[1],
+          priceAcceptance: assessment.scores[2],
+          assessorUserId: author.userId,
+          note: assessment.note,
+        });
+    for (const deal of demo.opportunities) {
+      if (await trx('opportunities').where({ account_id: account.id, name: deal.name }).first('id')) continue;
+      const opportunity = await outcomes.insertOpportunity(trx, {
+        accountId: account.id,
+        name: deal.name,
+        amount: new Decimal(deal.amount),
+        currency: 'CNY',
+        stage: deal.registered === undefined ? 'HATCHED' : 'REGISTERED',
+        ownerUserId: author.userId,
+        hatchedOn: day(deal.hatched),
+        registeredOn: deal.registered === undefined ? null : day(deal.registered),
+      });
+      if (deal.closed)
+        await outcomes.updateOpportunityStage(trx, opportunity.id, deal.closed.stage, day(deal.closed.at));
+      for (const code of deal.bookings ?? []) {
+        const booking = await trx('bookings as b')
+          .join('expert_services as s', 's.id', 'b.service_id')
+          .where({ 'b.account_id': account.id, 's.code': code })
+          .first('b.id');
+        await outcomes.linkBooking(trx, opportunity.id, booking.id, account.id);
+      }
+    }
+  }
+}
+
 export class DemoRefusedError extends Error {}
 
 export async function seedDemo(db: Knex, options: DemoSeedOptions): Promise<void> {
@@ -488,6 +648,8 @@ export async function seedDemo(db: Knex, options: DemoSeedOptions): Promise<void
     const userIds = await seedUsers(trx, options);
     await seedOrganisation(trx, userIds, options);
     await seedMoney(trx, options);
+    await seedSecondKeyAccount(trx, options);
+    await seedOutcomes(trx, options);
   });
 }
 

@@ -83,12 +83,15 @@ test('every tier is present, and seeding again changes nothing', async () => {
   const count = async () =>
     (
       await database.db.raw(
-        `select (select count(*) from customers) c, (select count(*) from bookings) b, (select count(*) from ledger_entries) l, (select count(*) from users) u, (select count(*) from expert_services) s`,
+        `select (select count(*) from customers) c, (select count(*) from bookings) b, (select count(*) from ledger_entries) l, (select count(*) from users) u, (select count(*) from expert_services) s,
+                (select count(*) from relationship_assessments) a, (select count(*) from opportunities) o, (select count(*) from opportunity_bookings) ob, (select count(*) from budgets) bu`,
       )
     ).rows[0];
   const before = await count();
   await seedDemo(database.db, { config, fiscalYear });
   expect(await count()).toEqual(before);
   expect(Number(before.c)).toBe(DEMO_CUSTOMERS.length);
+  // Outcomes: 2 + 2 + 1 assessments, 3 + 2 deals, 2 linked bookings; budgets of account A and Jinlong.
+  expect([before.a, before.o, before.ob, before.bu]).toEqual(['5', '5', '2', '2']);
   expect(await ledgerMismatches(database.db)).toEqual([]);
 });
