@@ -16,3 +16,9 @@ export async function inTransaction<T>(
 ): Promise<T> {
   return db.transaction(work, { isolationLevel });
 }
+
+/** The number of rows a filtered query matches (its select, order and limit are not used). */
+export async function countRows(query: Knex.QueryBuilder): Promise<number> {
+  const rows = (await query.clone().clearSelect().clearOrder().count('* as n')) as unknown as { n: string }[];
+  return Number(rows[0]!.n);
+}

@@ -39,6 +39,8 @@ export const builder = new SchemaBuilder<{
   AuthScopes: AuthScopes;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: true;
+  /** Every connection also answers how many items it holds (shared/pagination.ts keysetConnection). */
+  Connection: { totalCount: () => Promise<number> };
   Scalars: {
     Decimal: { Input: Decimal; Output: Decimal };
     Money: { Input: Decimal; Output: Decimal };
@@ -108,6 +110,14 @@ export const builder = new SchemaBuilder<{
 
 /** The builder's resolved type parameters, for helpers that take one of its field builders. */
 export type SchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
+
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({
+    description:
+      'How many items the list holds across all its pages (the same filter, counted when asked for).',
+    resolve: (connection) => connection.totalCount(),
+  }),
+);
 
 builder.queryType({
   description:

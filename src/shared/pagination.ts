@@ -16,6 +16,8 @@ export type PageRequest<K> = { after: K | null; before: K | null; limit: number;
 
 export type Connection<T> = {
   edges: { cursor: string; node: T }[];
+  /** How many items the list holds across all pages; counted only when asked for. */
+  totalCount: () => Promise<number>;
   pageInfo: {
     hasNextPage: boolean;
     hasPreviousPage: boolean;
@@ -67,12 +69,14 @@ function pageSize(args: ConnectionArgs): number {
 
 /**
  * Runs `fetch` for one page (asking one row more than the page to learn whether more exist)
- * and shapes the answer as a Relay connection. `fetch` orders by the key, reversed when inverted.
+ * and shapes the answer as a Relay connection. `fetch` orders by the key, reversed when inverted;
+ * `count` answers the connection's totalCount (the same filter, no page), run only when selected.
  */
 export async function keysetConnection<T, K extends Key>(
   args: ConnectionArgs,
   key: { of: (node: T) => K; is: (value: unknown) => value is K },
   fetch: (page: PageRequest<K>) => Promise<T[]>,
+  count: () => Promise<number>,
 ): Promise<Connection<T>> {
   const size = pageSize(args);
   const inverted = args.last != null && args.first == null;
@@ -85,6 +89,7 @@ export async function keysetConnection<T, K extends Key>(
   const edges = nodes.map((node) => ({ cursor: encodeCursor(key.of(node)), node }));
   return {
     edges,
+    totalCount: count,
     pageInfo: {
       hasNextPage: inverted ? before !== null : hasMore,
       hasPreviousPage: inverted ? hasMore : after !== null,

@@ -1,6 +1,6 @@
 // The audit trail as a query for ADMIN and FINANCE: who changed what, before and after.
 import { accountScoped, builder } from '../../graphql/builder';
-import { listAuditRecords, type AuditRecord } from './repository';
+import { countAuditRecords, listAuditRecords, type AuditRecord } from './repository';
 import { isNumberKey, keysetConnection } from '../../shared/pagination';
 
 const AuditRecordRef = builder.objectRef<AuditRecord>('AuditRecord').implement({
@@ -70,8 +70,11 @@ builder.queryField('auditLog', (t) =>
         }),
       },
       resolve: (_root, args, context) =>
-        keysetConnection(args, { of: (record: AuditRecord) => Number(record.id), is: isNumberKey }, (page) =>
-          listAuditRecords(context.db, args.filter ?? {}, page),
+        keysetConnection(
+          args,
+          { of: (record: AuditRecord) => Number(record.id), is: isNumberKey },
+          (page) => listAuditRecords(context.db, args.filter ?? {}, page),
+          () => countAuditRecords(context.db, args.filter ?? {}),
         ),
     },
     { description: 'A page of audit records.' },

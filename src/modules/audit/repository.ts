@@ -2,7 +2,7 @@
 // the change and its record commit together. The table is append-only (a trigger refuses
 // UPDATE and DELETE).
 import { DateTime } from 'luxon';
-import type { Queryable } from '../../db/transaction';
+import { countRows, type Queryable } from '../../db/transaction';
 import type { UseCaseContext } from '../../graphql/context';
 import type { PageRequest } from '../../shared/pagination';
 
@@ -92,13 +92,8 @@ function toRecord(row: AuditRow): AuditRecord {
   };
 }
 
-/** Newest first, keyset-paginated on the identity column. */
-export async function listAuditRecords(
-  db: Queryable,
-  filter: AuditFilter,
-  page: PageRequest<number>,
-): Promise<AuditRecord[]> {
-  const query = db<AuditRow>('audit_log').select('*');
+function filteredAuditRecords(db: Queryable, filter: AuditFilter) {
+  const query = db<AuditRow>('audit_log');
   if (filter.entityType) query.where('entity_type', filter.entityType);
   if (filter.entityId) query.where('entity_id', filter.entityId);
   if (filter.actorUserId) query.where('actor_user_id', filter.actorUserId);
@@ -106,6 +101,21 @@ export async function listAuditRecords(
   if (filter.accountId) query.where('account_id', filter.accountId);
   if (filter.from) query.where('occurred_at', '>=', filter.from.toJSDate());
   if (filter.to) query.where('occurred_at', '<', filter.to.toJSDate());
+  return query;
+}
+
+/** How many audit records the filter matches, on every page. */
+export async function countAuditRecords(db: Queryable, filter: AuditFilter): Promise<number> {
+  return countRows(filteredAuditRecords(db, filter));
+}
+
+/** Newest first, keyset-paginated on the identity column. */
+export async function listAuditRecords(
+  db: Queryable,
+  filter: AuditFilter,
+  page: PageRequest<number>,
+): Promise<AuditRecord[]> {
+  const query = filteredAuditRecords(db, filter).select('*');
   if (page.after !== null) query.where('id', '<', page.after);
   if (page.before !== null) query.where('id', '>', page.before);
   query.orderBy('id', page.inverted ? 'asc' : 'desc').limit(page.limit);

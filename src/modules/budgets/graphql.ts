@@ -242,8 +242,11 @@ export const BudgetRef = builder.loadableObject('Budget', {
         type: LedgerEntryRef,
         description: 'Ledger entries, oldest first.',
         resolve: (b, args, context) =>
-          keysetConnection(args, { of: (e: LedgerEntry) => Number(e.id), is: isNumberKey }, (page) =>
-            repository.listEntries(context.db, b.id, page),
+          keysetConnection(
+            args,
+            { of: (e: LedgerEntry) => Number(e.id), is: isNumberKey },
+            (page) => repository.listEntries(context.db, b.id, page),
+            () => repository.countEntries(context.db, b.id),
           ),
       },
       { description: 'A page of ledger entries.' },

@@ -2,7 +2,7 @@
 // the only code that changes a budget's totals: it appends the entries and writes the new totals
 // in the caller's transaction, on a budget row the caller has locked.
 import { DateTime } from 'luxon';
-import type { Queryable, Transaction } from '../../db/transaction';
+import { countRows, type Queryable, type Transaction } from '../../db/transaction';
 import { fromDatabase, toDatabase, type Decimal } from '../../shared/money';
 import type { PageRequest } from '../../shared/pagination';
 import type { Tier } from '../customers/rules';
@@ -292,6 +292,10 @@ export async function ledgerTotals(db: Queryable, budgetId: string, before?: Dat
   return { allocated, reserved, spent, remaining: allocated.minus(reserved).minus(spent) };
 }
 
+export async function countEntries(db: Queryable, budgetId: string): Promise<number> {
+  return countRows(db('ledger_entries').where({ budget_id: budgetId }));
+}
+
 export async function listEntries(
   db: Queryable,
   budgetId: string,
@@ -387,12 +391,8 @@ export type BookingFilter = {
 };
 
 /** Newest first; the key is [created_at ISO, id]. */
-export async function listBookings(
-  db: Queryable,
-  filter: BookingFilter,
-  page: PageRequest<[string, string]>,
-): Promise<Booking[]> {
-  const query = db('bookings as b').select('b.*');
+function filteredBookings(db: Queryable, filter: BookingFilter) {
+  const query = db('bookings as b');
   if (filter.accountId) query.where('b.account_id', filter.accountId);
   if (filter.budgetId) query.where('b.budget_id', filter.budgetId);
   if (filter.csmPersonId) query.where('b.csm_person_id', filter.csmPersonId);
@@ -405,6 +405,20 @@ export async function listBookings(
       .join('customers as c', 'c.id', 'b.account_id')
       .where('c.csm_person_id', filter.visibleToCsmPersonId);
   }
+  return query;
+}
+
+/** How many bookings the filter matches, on every page. */
+export async function countBookings(db: Queryable, filter: BookingFilter): Promise<number> {
+  return countRows(filteredBookings(db, filter));
+}
+
+export async function listBookings(
+  db: Queryable,
+  filter: BookingFilter,
+  page: PageRequest<[string, string]>,
+): Promise<Booking[]> {
+  const query = filteredBookings(db, filter).select('b.*');
   if (page.after) query.whereRaw('(b.created_at, b.id) < (?::timestamptz, ?::uuid)', page.after);
   if (page.before) query.whereRaw('(b.created_at, b.id) > (?::timestamptz, ?::uuid)', page.before);
   const direction = page.inverted ? 'asc' : 'desc';

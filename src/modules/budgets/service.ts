@@ -377,5 +377,6 @@ export async function listBookings(
       is: isStringPairKey,
     },
     (request) => repository.listBookings(context.db, { ...filter, visibleToCsmPersonId }, request),
+    () => repository.countBookings(context.db, { ...filter, visibleToCsmPersonId }),
   );
 }

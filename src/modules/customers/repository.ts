@@ -1,7 +1,7 @@
 // SQL for customers, their tier history, tiering figures and policies, and channel partners.
 // Only this file touches those tables.
 import { DateTime } from 'luxon';
-import type { Queryable } from '../../db/transaction';
+import { countRows, type Queryable } from '../../db/transaction';
 import { fromDatabase, toDatabase } from '../../shared/money';
 import type { PageRequest } from '../../shared/pagination';
 import type { Tier, TieringFigures, TieringPolicy } from './rules';
@@ -145,13 +145,8 @@ export type CustomerFilter = {
   visibleToCsmPersonId?: string | null;
 };
 
-/** Ordered by name then id; the key is [name, id]. */
-export async function listCustomers(
-  db: Queryable,
-  filter: CustomerFilter,
-  page: PageRequest<[string, string]>,
-): Promise<Customer[]> {
-  const query = db<CustomerRow>('customers').select('*');
+function filteredCustomers(db: Queryable, filter: CustomerFilter) {
+  const query = db<CustomerRow>('customers');
   if (filter.tiers && filter.tiers.length > 0) query.whereIn('tier', [...filter.tiers]);
   if (filter.csmPersonId) query.where('csm_person_id', filter.csmPersonId);
   if (filter.visibleToCsmPersonId !== undefined && filter.visibleToCsmPersonId !== null) {
@@ -161,6 +156,21 @@ export async function listCustomers(
   if (filter.industry) query.where('industry', filter.industry);
   if (filter.search)
     query.whereRaw(`name ilike ? escape '\\'`, [`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
+  return query;
+}
+
+/** How many accounts the filter matches, on every page. */
+export async function countCustomers(db: Queryable, filter: CustomerFilter): Promise<number> {
+  return countRows(filteredCustomers(db, filter));
+}
+
+/** Ordered by name then id; the key is [name, id]. */
+export async function listCustomers(
+  db: Queryable,
+  filter: CustomerFilter,
+  page: PageRequest<[string, string]>,
+): Promise<Customer[]> {
+  const query = filteredCustomers(db, filter).select('*');
   if (page.after) query.whereRaw('(name, id) > (?, ?)', page.after);
   if (page.before) query.whereRaw('(name, id) < (?, ?)', page.before);
   const direction = page.inverted ? 'desc' : 'asc';

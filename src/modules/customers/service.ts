@@ -465,5 +465,9 @@ export async function listCustomers(
       tiers && tiers.length === 0
         ? []
         : repository.listCustomers(context.db, { ...rest, tiers, visibleToCsmPersonId }, request),
+    async () =>
+      tiers && tiers.length === 0
+        ? 0
+        : repository.countCustomers(context.db, { ...rest, tiers, visibleToCsmPersonId }),
   );
 }
