@@ -22,6 +22,7 @@ import {
   ledgerMismatches,
 } from '../support/money';
 import {
+  BOOKING_PEOPLE_MAX,
   NOTES_MAX,
   PLANNED_DAYS_AHEAD_MAX,
   bookFreeService,
@@ -33,6 +34,7 @@ import {
 } from '../../src/modules/budgets/bookings';
 import { adjustBudget, readBudget } from '../../src/modules/budgets/service';
 import * as repository from '../../src/modules/budgets/repository';
+import * as teams from '../../src/modules/teams/repository';
 import { Decimal } from '../../src/shared/money';
 
 let database: TestDatabase;
@@ -423,4 +425,124 @@ test('the sweep goes on past one batch', async () => {
       .count('* as n'),
   ).toEqual([{ state: 'EXPIRED', n: String(count) }]);
   expect(await remaining(budget.id)).toBe('100.00');
+});
+
+test('a booking takes up to BOOKING_PEOPLE_MAX people, and one without notes keeps empty notes', async () => {
+  const { input } = await setUp('100000.00', '1.00');
+  const people: string[] = [];
+  for (let i = 0; i <= BOOKING_PEOPLE_MAX; i += 1)
+    people.push(
+      (
+        await teams.insertPerson(database.db, {
+          name: `Expert ${i} ${crypto.randomBytes(3).toString('hex')}`,
+          department: 'SOLUTIONS',
+          skills: [],
+          active: true,
+          userId: null,
+        })
+      ).id,
+    );
+  const most = await bookFreeService(csm(), input({ personIds: people.slice(0, BOOKING_PEOPLE_MAX) }));
+  expect((await repository.findBookingPeople(database.db, [most.id])).length).toBe(BOOKING_PEOPLE_MAX);
+  expect(most.notes).toBe('');
+  expect(await refusal(() => bookFreeService(csm(), input({ personIds: people })))).toEqual({
+    error: 'ValidationError',
+    field: 'input.personIds',
+    message: `at most ${BOOKING_PEOPLE_MAX} people per booking`,
+  });
+});
+
+test('each money step keeps its idempotency key under its own operation, with the booking as its result', async () => {
+  const { input } = await setUp('130.00', '60.00');
+  const stored = async (k: string) =>
+    database.db('idempotency_keys').where({ key: k }).first('operation', 'result_type', 'result_id');
+  const bookKey = key();
+  const booked = await bookFreeService(csm(), input({ idempotencyKey: bookKey }));
+  const deliverKey = key();
+  await deliverBooking(csm(), { bookingId: booked.id, idempotencyKey: deliverKey });
+  const second = await bookFreeService(csm(), input()); // 10.00 left: the next one needs an exception
+  const pending = await bookFreeService(csm(), input({ requestException: true, exceptionReason: 'renewal' }));
+  const cancelKey = key();
+  await cancelBooking(csm(), { bookingId: second.id, reason: 'not needed', idempotencyKey: cancelKey });
+  const decideKey = key();
+  await decideBookingException(sales(), { bookingId: pending.id, approve: false, idempotencyKey: decideKey });
+  expect([
+    await stored(bookKey),
+    await stored(deliverKey),
+    await stored(cancelKey),
+    await stored(decideKey),
+  ]).toEqual([
+    { operation: 'bookFreeService', result_type: 'Booking', result_id: booked.id },
+    { operation: 'deliverBooking', result_type: 'Booking', result_id: booked.id },
+    { operation: 'cancelBooking', result_type: 'Booking', result_id: second.id },
+    { operation: 'decideBookingException', result_type: 'Booking', result_id: pending.id },
+  ]);
+  const audit = await database
+    .db('audit_log')
+    .where({ entity_id: pending.id })
+    .orderBy('id')
+    .select('action', 'entity_type');
+  expect(audit).toEqual([
+    { action: 'booking.requestException', entity_type: 'Booking' },
+    { action: 'booking.rejectException', entity_type: 'Booking' },
+  ]);
+});
+
+test('another CSM acting on a booking is told the booking does not exist, not whose account it is', async () => {
+  const { input } = await setUp('100.00', '60.00');
+  const booked = await bookFreeService(csm(), input());
+  const other = contextFor(database.db, actorOf(users.otherCsm, org.otherCsm.id));
+  const notFound = {
+    error: 'NotFoundError',
+    field: 'input.bookingId',
+    message: `Booking ${booked.id} does not exist or is not visible to you`,
+  };
+  expect(await refusal(() => deliverBooking(other, { bookingId: booked.id, idempotencyKey: key() }))).toEqual(
+    notFound,
+  );
+  expect(
+    await refusal(() => cancelBooking(other, { bookingId: booked.id, reason: 'x', idempotencyKey: key() })),
+  ).toEqual(notFound);
+});
+
+test('cancelling a booking still waiting for its exception releases nothing: nothing was reserved', async () => {
+  const { budget, input } = await setUp('10.00', '60.00');
+  const pending = await bookFreeService(csm(), input({ requestException: true, exceptionReason: 'renewal' }));
+  expect(pending.state).toBe('PENDING_APPROVAL');
+  const cancelled = await cancelBooking(csm(), {
+    bookingId: pending.id,
+    reason: 'withdrawn',
+    idempotencyKey: key(),
+  });
+  expect(cancelled.state).toBe('CANCELLED');
+  expect(await ledgerOf(pending.id)).toEqual([]);
+  expect(await remaining(budget.id)).toBe('10.00');
+  expect(await ledgerMismatches(database.db, budget.id)).toEqual([]);
+});
+
+test('the sweep skips a lapsed booking another transaction holds, returns, and expires it once it is free', async () => {
+  const { budget, input } = await setUp('100.00', '10.00');
+  const sweep = { ...contextFor(database.db, null), config: { ...config, reservationLapseDays: 0 } };
+  await expireLapsedBookings(sweep); // the earlier tests' lapsed bookings: this one is then the only candidate
+  const lapsed = await bookFreeService(csm(), input({ plannedDate: inDays(-config.reservationLapseDays) }));
+  const holder = await database.db.transaction();
+  try {
+    await holder.raw('select id from bookings where id = ? for update', [lapsed.id]);
+    // One candidate, held: a batch of one that made no progress ends the sweep at once.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('still waiting after 5 s'), 5000);
+    });
+    try {
+      expect(await Promise.race([expireLapsedBookings(sweep, 1), timeout])).toBe(0);
+    } finally {
+      clearTimeout(timer);
+    }
+  } finally {
+    await holder.rollback();
+  }
+  expect((await repository.findBookingById(database.db, lapsed.id))!.state).toBe('BOOKED');
+  expect(await expireLapsedBookings(sweep, 1)).toBe(1);
+  expect((await repository.findBookingById(database.db, lapsed.id))!.state).toBe('EXPIRED');
+  expect(await ledgerMismatches(database.db, budget.id)).toEqual([]);
 });
