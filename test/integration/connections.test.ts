@@ -45,9 +45,11 @@ async function pages(token: string, field: string, args = '') {
   const seen: { totalCount: number; size: number }[] = [];
   let after: string | null = null;
   for (;;) {
-    const result = await server.graphql<Record<string, Page>>(token, query(after));
+    const result: { data: Record<string, Page> | null; errors?: unknown[] } = await server.graphql<
+      Record<string, Page>
+    >(token, query(after));
     expect(result.errors).toBeUndefined();
-    const page = result.data![field]!;
+    const page: Page = result.data![field]!;
     seen.push({ totalCount: page.totalCount, size: page.edges.length });
     if (!page.pageInfo.hasNextPage) return seen;
     after = page.pageInfo.endCursor;
