@@ -8,6 +8,7 @@
 //   npm run test:mutation                                   every file, in turn
 //   npm run test:mutation -- --mutate src/shared/money.ts   one file
 //   npm run test:mutation -- --summary                      the score table from the kept results
+//   npm run test:mutation -- --survivors                    every undetected mutant in the kept results
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -28,7 +29,14 @@ const resultsFileOf = (file: string) => path.join(RESULTS_DIR, `${file.replaceAl
 
 type MutantStatus =
   'Killed' | 'Survived' | 'NoCoverage' | 'Timeout' | 'CompileError' | 'RuntimeError' | 'Ignored' | 'Pending';
-type Report = { files: Record<string, { mutants: { status: MutantStatus }[] }> };
+type Position = { line: number; column: number };
+type Mutant = {
+  status: MutantStatus;
+  mutatorName: string;
+  replacement?: string;
+  location: { start: Position; end: Position };
+};
+type Report = { files: Record<string, { mutants: Mutant[]; source: string }> };
 
 /** The whole core's score must reach this (stryker.config.json's thresholds apply to no single file). */
 export const SCORE_MIN_PERCENT = 90;
@@ -73,6 +81,51 @@ function summary(files: string[]): { table: string; score: number | null } {
   return { table: rows.join('\n'), score: missing > 0 ? null : percentOf(total) };
 }
 
+/** The text a mutant replaced, on one line and shortened. */
+function original(source: string, { start, end }: Mutant['location']): string {
+  const lines = source.split('\n').slice(start.line - 1, end.line);
+  const text =
+    lines.length === 1
+      ? lines[0]!.slice(start.column - 1, end.column - 1)
+      : [
+          lines[0]!.slice(start.column - 1),
+          ...lines.slice(1, -1),
+          lines[lines.length - 1]!.slice(0, end.column - 1),
+        ].join(' ');
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 70 ? `${flat.slice(0, 67)}...` : flat;
+}
+
+/** Every surviving or uncovered mutant of the kept results, file by file, as a markdown list. */
+function survivors(files: string[]): string {
+  const out: string[] = [];
+  for (const file of files) {
+    const resultsFile = resultsFileOf(file);
+    if (!fs.existsSync(resultsFile)) continue;
+    const report = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Report;
+    for (const [name, entry] of Object.entries(report.files)) {
+      const undetected = entry.mutants
+        .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
+        .sort(
+          (a, b) =>
+            a.location.start.line - b.location.start.line ||
+            a.location.start.column - b.location.start.column,
+        );
+      if (undetected.length === 0) continue;
+      out.push(`### ${name} (${undetected.length})`, '');
+      for (const m of undetected) {
+        const replacement = (m.replacement ?? '').replace(/\s+/g, ' ').trim();
+        const shown = replacement.length > 70 ? `${replacement.slice(0, 67)}...` : replacement;
+        out.push(
+          `- ${m.location.start.line}:${m.location.start.column} ${m.mutatorName}${m.status === 'NoCoverage' ? ' (not covered)' : ''}: \`${original(entry.source, m.location)}\` → \`${shown}\``,
+        );
+      }
+      out.push('');
+    }
+  }
+  return out.join('\n');
+}
+
 function stryker(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
   const child = spawn(
     process.execPath,
@@ -86,6 +139,10 @@ async function run(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes('--summary')) {
     process.stdout.write(`${summary(CONFIG.mutate).table}\n`);
+    return 0;
+  }
+  if (args.includes('--survivors')) {
+    process.stdout.write(`${survivors(CONFIG.mutate)}\n`);
     return 0;
   }
   const at = args.indexOf('--mutate');

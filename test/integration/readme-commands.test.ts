@@ -71,6 +71,7 @@ const ELSEWHERE: Record<string, string> = {
   'npm run test:mutation': 'about an hour; run by hand, its result is in the README',
   'npm run test:mutation -- --mutate src/shared/money.ts': 'the same, for one file',
   'npm run test:mutation -- --summary': 'run below: it only reads test/mutation/',
+  'npm run test:mutation -- --survivors': 'run below: its list must be test/mutation/SURVIVORS.md',
   'FUZZ_SEED=n FUZZ_RUNS=n npx jest bad-input': 'npm test runs bad-input with its fixed seed',
   'MODEL_SEED=n MODEL_OPS=n npx jest money-model': 'npm test runs money-model with its fixed seed',
 };
@@ -132,6 +133,13 @@ test('the mutation summary prints the table of every mutated file from the kept 
   expect(run.code).toBe(0);
   expect(run.stdout).toContain('| file | score | killed | timed out | survived | not covered | ignored |');
   expect(run.stdout).toContain('| src/shared/money.ts |');
+});
+
+test('the survivors list is every undetected mutant of the kept results, as committed in test/mutation/SURVIVORS.md', async () => {
+  const run = await sh('npm run test:mutation -- --survivors', env);
+  expect(run.code).toBe(0);
+  const kept = fs.readFileSync(path.join(root, 'test/mutation/SURVIVORS.md'), 'utf8');
+  expect(kept.slice(kept.indexOf('### '))).toBe(run.stdout.slice(run.stdout.indexOf('### ')));
 });
 
 test('each command exits 0 on a fresh data directory with no service running', async () => {
