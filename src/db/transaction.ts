@@ -17,8 +17,8 @@ export async function inTransaction<T>(
   return db.transaction(work, { isolationLevel });
 }
 
-/** The number of rows a filtered query matches (its select, order and limit are not used). */
+/** The number of rows a filtered query matches: give it the filter alone (no select, order or limit). */
 export async function countRows(query: Knex.QueryBuilder): Promise<number> {
-  const rows = (await query.clone().clearSelect().clearOrder().count('* as n')) as unknown as { n: string }[];
+  const rows = (await query.count('* as n')) as unknown as { n: string }[];
   return Number(rows[0]!.n);
 }

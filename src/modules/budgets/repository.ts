@@ -390,7 +390,6 @@ export type BookingFilter = {
   visibleToCsmPersonId?: string | null;
 };
 
-/** Newest first; the key is [created_at ISO, id]. */
 function filteredBookings(db: Queryable, filter: BookingFilter) {
   const query = db('bookings as b');
   if (filter.accountId) query.where('b.account_id', filter.accountId);
@@ -413,6 +412,7 @@ export async function countBookings(db: Queryable, filter: BookingFilter): Promi
   return countRows(filteredBookings(db, filter));
 }
 
+/** Newest first; the key is [created_at ISO, id]. */
 export async function listBookings(
   db: Queryable,
   filter: BookingFilter,
