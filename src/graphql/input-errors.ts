@@ -59,6 +59,12 @@ function badInput(error: GraphQLError, field: string): GraphQLError {
   });
 }
 
+/** A path that starts at a variable (["i", "amount"]) as the argument path of that value ("input.amount"). */
+export function argumentPathOfVariable(variablePath: readonly string[], paths: ArgumentPaths): string {
+  const [variable, ...inside] = variablePath;
+  return [paths.variables.get(variable!) ?? variable, ...inside].join('.');
+}
+
 /**
  * graphql-js words a variable that does not fit its type as `Variable "$i" got invalid value … at
  * "i.amount"; …`, `…; Field "amount" of required type "Money!" was not provided.` or `Variable
@@ -70,7 +76,6 @@ export function variableErrorField(message: string, paths: ArgumentPaths): strin
   if (variable === undefined) return null;
   const inside = /got invalid value .* at "([^"]+)"/.exec(message)?.[1];
   const missing = /Field "(\w+)" of required type/.exec(message)?.[1];
-  const use = paths.variables.get(variable) ?? variable;
   const innerPath =
     inside === undefined
       ? []
@@ -78,7 +83,7 @@ export function variableErrorField(message: string, paths: ArgumentPaths): strin
           .replace(/\[(\d+)\]/g, '.$1')
           .split('.')
           .slice(1);
-  return [use, ...innerPath, ...(missing === undefined ? [] : [missing])].join('.');
+  return argumentPathOfVariable([variable, ...innerPath, ...(missing === undefined ? [] : [missing])], paths);
 }
 
 /**

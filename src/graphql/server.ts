@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { schema } from './schema';
 import { limitPlugins } from './limits';
 import { useOperationLog } from './operation-log';
-import { argumentPaths, BAD_INPUT_CODE, useArgumentPathErrors } from './input-errors';
+import { argumentPathOfVariable, argumentPaths, BAD_INPUT_CODE, useArgumentPathErrors } from './input-errors';
 import { renderLocalGraphiQL } from './graphiql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { RequestContext, Services } from './context';
@@ -34,9 +34,9 @@ export function isIntrospectionOnly(document: DocumentNode, operationName?: stri
   );
 }
 
-/** The first path in a variables object whose string holds a NUL character, if any. */
-export function pathOfNul(value: unknown, path: string[] = []): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : null;
+/** The first path (as keys) in a variables object whose string holds a NUL character, if any. */
+export function pathOfNul(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
       const found = pathOfNul(inner, [...path, key]);
@@ -55,10 +55,8 @@ function useRefuseNulCharacters(): Plugin<RequestContext> {
     onExecute({ args, setResultAndStopExecution }) {
       let field: string | null = null;
       const inVariables = pathOfNul(args.variableValues ?? {});
-      if (inVariables !== null) {
-        const [variable, ...inside] = inVariables.split('.');
-        field = [argumentPaths(args.document).variables.get(variable!) ?? variable, ...inside].join('.');
-      } else
+      if (inVariables !== null) field = argumentPathOfVariable(inVariables, argumentPaths(args.document));
+      else
         visit(args.document, {
           StringValue(node) {
             if (field === null && node.value.includes('\u0000')) field = 'a string in the query';
