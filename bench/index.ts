@@ -17,7 +17,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrateToLatest } from '../src/db/migrate';
 import { fiscalYearOf, fiscalYearRange } from '../src/shared/fiscal';
 import { allocation } from '../src/modules/reports/allocation';
-import { basisScope } from '../src/modules/reports/basis';
+import { basisScope, DEFAULT_REPORT_BASIS } from '../src/modules/reports/basis';
 import { roi } from '../src/modules/reports/roi';
 import { rollUpAll } from '../src/modules/reports/rollup';
 import { BENCH_ADMIN_TOKEN, BENCH_FINANCE_TOKEN, generate } from './generate';
@@ -372,7 +372,7 @@ async function main(): Promise<void> {
             calendar,
             from: period.start.toJSDate(),
             to: period.end.toJSDate(),
-            scope: basisScope('BUDGET_YEAR', year, true), // the GraphQL query's default basis
+            scope: basisScope(DEFAULT_REPORT_BASIS, { kind: 'YEAR', fiscalYear: year }), // the GraphQL query's default
             groupBy: ['TIER', 'EFFECT', 'MONTH'],
             filter: {},
             limit: 1000,
@@ -389,7 +389,7 @@ async function main(): Promise<void> {
             fiscalYear: year,
             from: period.start.toJSDate(),
             to: period.end.toJSDate(),
-            scope: basisScope('BUDGET_YEAR', year, true), // the GraphQL query's default basis
+            scope: basisScope(DEFAULT_REPORT_BASIS, { kind: 'YEAR', fiscalYear: year }), // the GraphQL query's default
             firstDay: period.firstDay,
             lastDay: period.lastDay,
             tiers: null,

@@ -4,8 +4,11 @@
 // January against this year's budget belongs to this year); a quarter or month narrows them to
 // those posted in it. POSTING_PERIOD counts every entry posted in the period, whichever year's
 // budget it is against.
+import type { FiscalPeriod } from '../../shared/fiscal';
+
 export const REPORT_BASES = ['BUDGET_YEAR', 'POSTING_PERIOD'] as const;
 export type ReportBasis = (typeof REPORT_BASES)[number];
+export const DEFAULT_REPORT_BASIS: ReportBasis = 'BUDGET_YEAR';
 
 export type BasisScope = {
   /** Only entries against budgets of this fiscal year (null: any year's). */
@@ -14,7 +17,10 @@ export type BasisScope = {
   postedInPeriod: boolean;
 };
 
-export function basisScope(basis: ReportBasis, fiscalYear: number, wholeYear: boolean): BasisScope {
+export function basisScope(
+  basis: ReportBasis,
+  period: Pick<FiscalPeriod, 'fiscalYear' | 'kind'>,
+): BasisScope {
   if (basis === 'POSTING_PERIOD') return { budgetYear: null, postedInPeriod: true };
-  return { budgetYear: fiscalYear, postedInPeriod: !wholeYear };
+  return { budgetYear: period.fiscalYear, postedInPeriod: period.kind !== 'YEAR' };
 }

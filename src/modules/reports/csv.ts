@@ -12,7 +12,7 @@ import { DomainError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
 import { DIMENSIONS, type Dimension } from './allocation';
 import { ROI_SORTS, type RoiSort } from './roi';
-import { REPORT_BASES, type ReportBasis } from './basis';
+import { DEFAULT_REPORT_BASIS, REPORT_BASES, type ReportBasis } from './basis';
 import { accountRoi, costAllocation, ALLOCATION_GROUPS_MAX, ROI_ROWS_MAX, type PeriodInput } from './service';
 
 export const CSV_ROWS_MAX = 200_000;
@@ -59,7 +59,7 @@ function period(req: Request): PeriodInput {
 function basis(req: Request): ReportBasis {
   const [value, more] = list<ReportBasis>(req, 'basis', REPORT_BASES);
   if (more !== undefined) throw new ParamError('basis', 'basis takes one value');
-  return value ?? 'BUDGET_YEAR';
+  return value ?? DEFAULT_REPORT_BASIS;
 }
 
 function list<T extends string>(req: Request, name: string, allowed: readonly T[]): T[] {

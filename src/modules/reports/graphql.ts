@@ -7,7 +7,7 @@ import { EffectEnum } from '../catalog/graphql';
 import { EntryKindEnum } from '../budgets/graphql';
 import { PersonRef } from '../teams/graphql';
 import { DIMENSIONS, type AllocationGroup, type Dimension, type Measures } from './allocation';
-import type { ReportBasis } from './basis';
+import { DEFAULT_REPORT_BASIS, type ReportBasis } from './basis';
 import { ROI_GROUPINGS, ROI_SORTS, type RoiAggregate, type Uplift } from './roi';
 import * as service from './service';
 
@@ -53,7 +53,7 @@ export const ReportBasisEnum = builder.enumType('ReportBasis', {
 const BASIS_ARG = {
   type: ReportBasisEnum,
   required: false,
-  defaultValue: 'BUDGET_YEAR',
+  defaultValue: DEFAULT_REPORT_BASIS,
   description: 'By budget year (default) or by posting period.',
 } as const;
 

@@ -8,7 +8,7 @@ import { formatMoney } from '../../shared/money';
 import { csmScope } from '../customers/access';
 import { validateFiscalYear } from '../customers/service';
 import { allocation, type Allocation, type AllocationFilter, type Dimension } from './allocation';
-import { basisScope, type ReportBasis } from './basis';
+import { basisScope, DEFAULT_REPORT_BASIS, type ReportBasis } from './basis';
 import { roi, roiAggregate, type RoiAggregate, type RoiGrouping, type RoiRow, type RoiSort } from './roi';
 
 export const ALLOCATION_GROUPS_MAX = 1000;
@@ -70,12 +70,12 @@ export async function costAllocation(
   const period = resolvePeriod(context, input.period);
   const range = fiscalRange(context.fiscalCalendar, period);
   const page = pageBounds(input.first, input.offset, ALLOCATION_GROUPS_MAX);
-  const basis = input.basis ?? 'BUDGET_YEAR';
+  const basis = input.basis ?? DEFAULT_REPORT_BASIS;
   const result = await allocation(context.db, {
     calendar: context.fiscalCalendar,
     from: range.start.toJSDate(),
     to: range.end.toJSDate(),
-    scope: basisScope(basis, period.fiscalYear, period.kind === 'YEAR'),
+    scope: basisScope(basis, period),
     groupBy,
     filter: input.filter,
     ...page,
@@ -102,7 +102,7 @@ export async function accountRoi(
   const period = resolvePeriod(context, input.period);
   // A CSM's rows are their own accounts'; asking for another CSM's matches none of them, as any
   // list filter that matches nothing (no hint whose person id it is).
-  const basis = input.basis ?? 'BUDGET_YEAR';
+  const basis = input.basis ?? DEFAULT_REPORT_BASIS;
   if (scope && input.csmPersonId && input.csmPersonId !== scope)
     return { period, basis, totalCount: 0, rows: [] };
   const range = fiscalRange(context.fiscalCalendar, period);
@@ -111,7 +111,7 @@ export async function accountRoi(
     fiscalYear: period.fiscalYear,
     from: range.start.toJSDate(),
     to: range.end.toJSDate(),
-    scope: basisScope(basis, period.fiscalYear, period.kind === 'YEAR'),
+    scope: basisScope(basis, period),
     firstDay: range.firstDay,
     lastDay: range.lastDay,
     tiers: input.tiers ?? null,
@@ -187,7 +187,7 @@ export async function roiSummary(
       fiscalYear: period.fiscalYear,
       from: range.start.toJSDate(),
       to: range.end.toJSDate(),
-      scope: basisScope(input.basis ?? 'BUDGET_YEAR', period.fiscalYear, period.kind === 'YEAR'),
+      scope: basisScope(input.basis ?? DEFAULT_REPORT_BASIS, period),
       firstDay: range.firstDay,
       lastDay: range.lastDay,
       tiers: null,

@@ -167,7 +167,7 @@ export async function tierReviewProposals(
     fiscalYear,
     from: range.start.toJSDate(),
     to: range.end.toJSDate(),
-    scope: basisScope('BUDGET_YEAR', fiscalYear, true), // the fiscal year's budgets
+    scope: basisScope('BUDGET_YEAR', period), // the fiscal year's budgets
     firstDay: range.firstDay,
     lastDay: range.lastDay,
     tiers: ['A', 'C'],
