@@ -418,15 +418,20 @@ async function actorFor(trx: Knex.Transaction, key: string): Promise<Actor> {
   return { userId: row.id, name: user.name, roles: user.roles, personId: person?.id ?? null };
 }
 
-/** Catalog, ratio, account A's budget and its three bookings, through the real use cases. */
-async function seedMoney(trx: Knex.Transaction, options: DemoSeedOptions): Promise<void> {
-  const context = (actor: Actor) => ({
+/** What the real use cases need to run as a demo user, inside the seeding transaction. */
+function seedContext(trx: Knex.Transaction, options: DemoSeedOptions, actor: Actor) {
+  return {
     db: trx,
     actor,
     requestId: 'demo-seed',
     fiscalCalendar: options.config.fiscal,
     config: options.config,
-  });
+  };
+}
+
+/** Catalog, ratio, account A's budget and its three bookings, through the real use cases. */
+async function seedMoney(trx: Knex.Transaction, options: DemoSeedOptions): Promise<void> {
+  const context = (actor: Actor) => seedContext(trx, options, actor);
   const admin = await actorFor(trx, 'admin');
   const finance = await actorFor(trx, 'finance');
   const csm = await actorFor(trx, 'csm');
@@ -474,13 +479,7 @@ async function seedMoney(trx: Knex.Transaction, options: DemoSeedOptions): Promi
 
 /** Jinlong Retail (C, CSM Liu Yang): a budget with opening use and one delivered free service. */
 async function seedSecondKeyAccount(trx: Knex.Transaction, options: DemoSeedOptions): Promise<void> {
-  const context = (actor: Actor) => ({
-    db: trx,
-    actor,
-    requestId: 'demo-seed',
-    fiscalCalendar: options.config.fiscal,
-    config: options.config,
-  });
+  const context = (actor: Actor) => seedContext(trx, options, actor);
   const finance = await actorFor(trx, 'finance');
   const csm = await actorFor(trx, 'csm2');
   const account = await trx('customers').where({ external_id: 'DEMO-C' }).first('id');
@@ -581,12 +580,9 @@ export const DEMO_OUTCOMES: DemoOutcomes[] = [
 
 async function seedOutcomes(trx: Knex.Transaction, options: DemoSeedOptions): Promise<void> {
   const timeZone = options.config.fiscal.timeZone;
-  const first = DateTime.fromISO(fiscalYearRange(options.config.fiscal, options.fiscalYear).firstDay, {
-    zone: timeZone,
-  });
-  const last = DateTime.fromISO(fiscalYearRange(options.config.fiscal, options.fiscalYear).lastDay, {
-    zone: timeZone,
-  });
+  const year = fiscalYearRange(options.config.fiscal, options.fiscalYear);
+  const first = DateTime.fromISO(year.firstDay, { zone: timeZone });
+  const last = DateTime.fromISO(year.lastDay, { zone: timeZone });
   // Outcomes happen between the year's first day and today (or its last day, for a past year).
   const end = DateTime.min(DateTime.now().setZone(timeZone).startOf('day'), last);
   const span = Math.max(0, Math.floor(end.diff(first, 'days').days));
