@@ -374,6 +374,17 @@ describe('who moved the money, and how long a reason may be', () => {
   });
 });
 
+/** Moves a booking's planned date one day past the lapse period, so the sweep takes it. */
+const plannedPastItsLapse = (bookingId: string) =>
+  database
+    .db('bookings')
+    .where({ id: bookingId })
+    .update({
+      planned_date: DateTime.fromISO(today())
+        .minus({ days: config.reservationLapseDays + 1 })
+        .toISODate(),
+    });
+
 // Two transactions of this process, each on its own connection, started together. Without the
 // row lock each reads the same remainder and both spend it (or the database refuses the second
 // write with a CHECK violation instead of a typed refusal): either fails here.
@@ -532,14 +543,7 @@ describe('row locks between transactions of one process', () => {
       const { budget, input } = await setUp('100.00', '60.00');
       touched.push(budget.id);
       const booking = await bookFreeService(csm(), input());
-      await database
-        .db('bookings')
-        .where({ id: booking.id })
-        .update({
-          planned_date: DateTime.fromISO(today())
-            .minus({ days: config.reservationLapseDays + 1 })
-            .toISODate(),
-        });
+      await plannedPastItsLapse(booking.id);
       const answers = await settle([
         () => expireLapsedBookings(admin()),
         () => cancelBooking(csm(), { bookingId: booking.id, reason: 'lapsed anyway', idempotencyKey: key() }),
@@ -594,14 +598,7 @@ describe('row locks between transactions of one process', () => {
       const { budget, input } = await setUp('200.00', '60.00');
       touched.push(budget.id);
       const lapsed = await bookFreeService(csm(), input());
-      await database
-        .db('bookings')
-        .where({ id: lapsed.id })
-        .update({
-          planned_date: DateTime.fromISO(today())
-            .minus({ days: config.reservationLapseDays + 1 })
-            .toISODate(),
-        });
+      await plannedPastItsLapse(lapsed.id);
       const answers = await settle([
         () => expireLapsedBookings(admin()),
         () => bookFreeService(csm(), input()),
