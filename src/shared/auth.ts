@@ -17,3 +17,8 @@ export function hasRole(actor: Actor | null, role: Role): boolean {
 export function hasAnyRole(actor: Actor | null, roles: readonly Role[]): boolean {
   return roles.some((role) => hasRole(actor, role));
 }
+
+/** The actor if they hold one of `roles`, else null: a use case that needs the role gets its actor typed. */
+export function actorWithAnyRole(actor: Actor | null, roles: readonly Role[]): Actor | null {
+  return hasAnyRole(actor, roles) ? actor : null;
+}

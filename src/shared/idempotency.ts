@@ -33,8 +33,7 @@ export const IDEMPOTENCY_KEY_LENGTH_MAX = 200;
 export const IDEMPOTENCY_PRUNE_BATCH_MAX = 10_000;
 
 /** How every idempotencyKey argument is described in the schema: the contract in one sentence. */
-export const IDEMPOTENCY_KEY_DESCRIPTION =
-  'A unique key per intended change (a UUID; 8–200 characters; yours alone; kept 7 days by default): a retry with the same key and input answers the first outcome, result or refusal, flagged with extensions.idempotentReplay; while the first is still running, IdempotencyInProgressError; the same key with other input, IdempotencyConflictError.';
+export const IDEMPOTENCY_KEY_DESCRIPTION = `A unique key per intended change (a UUID; ${IDEMPOTENCY_KEY_LENGTH_MIN}–${IDEMPOTENCY_KEY_LENGTH_MAX} characters; yours alone; kept 7 days by default): a retry with the same key and input answers the first outcome, result or refusal, flagged with extensions.idempotentReplay; while the first is still running, IdempotencyInProgressError; the same key with other input, IdempotencyConflictError.`;
 
 /** JSON with sorted keys and canonical Decimal and DateTime text, so equal input hashes equally. */
 export function canonicalJson(value: unknown): string {
@@ -42,10 +41,12 @@ export function canonicalJson(value: unknown): string {
   if (value instanceof DateTime) return JSON.stringify(value.toUTC().toISO());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    // Array.prototype.sort's default order is by UTF-16 code unit, the same for every engine.
+    const keys = Object.keys(record)
+      .filter((key) => record[key] !== undefined)
+      .sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -93,10 +94,9 @@ const DECIMAL_DETAILS = new Set(['remainingAmount', 'requestedAmount']);
 
 function storeRefusal(error: DomainError): StoredRefusal {
   const details: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(error)) {
-    if (name === 'field' || name === 'name') continue;
+  // Every own field, field and name included: reviveRefusal sets those two again from the record.
+  for (const [name, value] of Object.entries(error))
     details[name] = value instanceof Decimal ? value.toFixed() : value;
-  }
   return { name: error.name, message: error.message, field: error.field, details };
 }
 
@@ -193,8 +193,8 @@ export async function idempotentTransaction<T>(
       if (!rows[0].locked) throw new IdempotencyInProgressError();
       const stored = await findKey(trx, userId, key, context.config.idempotencyKeyRetentionHours);
       if (stored && !stored.expired) {
-        if (stored.operation !== request.operation || stored.request_hash !== hash)
-          throw new IdempotencyConflictError(key);
+        // The hash covers the operation: the same key for another operation is a conflict too.
+        if (stored.request_hash !== hash) throw new IdempotencyConflictError(key);
         if (stored.outcome === 'REFUSAL') return { refusal: reviveRefusal(stored.refusal!), replayed: true };
         const value = await result.load(stored.result_id!);
         if (value === null)
@@ -203,20 +203,27 @@ export async function idempotentTransaction<T>(
         return { value, replayed: true };
       }
       request.validate?.();
-      if (stored) await trx('idempotency_keys').where({ actor_user_id: userId, key }).delete();
-      await trx('idempotency_keys').insert({
-        key,
-        operation: request.operation,
-        request_hash: hash,
-        actor_user_id: userId,
-        result_type: result.preassignedId ? result.type : null,
-        result_id: result.preassignedId ?? null,
-      });
+      // A key past its retention is taken over in place: every column starts again.
+      await trx('idempotency_keys')
+        .insert({
+          key,
+          operation: request.operation,
+          request_hash: hash,
+          actor_user_id: userId,
+          outcome: 'RESULT',
+          refusal: null,
+          result_type: result.preassignedId ? result.type : null,
+          result_id: result.preassignedId ?? null,
+          created_at: trx.fn.now(),
+        })
+        .onConflict(['actor_user_id', 'key'])
+        .merge();
       try {
         // A savepoint: a refusal undoes the work but keeps the key, which then stores the refusal.
         const value = await trx.transaction((savepoint: Knex.Transaction) => work(savepoint));
         if (result.preassignedId && result.idOf(value) !== result.preassignedId)
           throw new Error(`${result.type} was not created under its preassigned id`);
+        // Stryker disable next-line ConditionalExpression: equivalent, a preassigned id's row already holds this type and id.
         if (!result.preassignedId)
           await trx('idempotency_keys')
             .where({ actor_user_id: userId, key })

@@ -166,3 +166,27 @@ test('two budgets for one account and year at once: one is created, the other is
     ]);
   }
 });
+
+test('creating and adjusting keep their keys under their own operations, with the budget as the result', async () => {
+  const createKey = key();
+  const budget = await createBudget(finance(), {
+    accountId: (await org.customer('A')).id,
+    fiscalYear: 2083,
+    amount: d('100'),
+    currency: 'CNY',
+    idempotencyKey: createKey,
+  });
+  const adjustKey = key();
+  await adjustBudget(finance(), {
+    budgetId: budget.id,
+    amount: d('-5'),
+    reason: 'trim',
+    idempotencyKey: adjustKey,
+  });
+  const stored = (k: string) =>
+    database.db('idempotency_keys').where({ key: k }).first('operation', 'result_type', 'result_id');
+  expect([await stored(createKey), await stored(adjustKey)]).toEqual([
+    { operation: 'createBudget', result_type: 'Budget', result_id: budget.id },
+    { operation: 'adjustBudget', result_type: 'Budget', result_id: budget.id },
+  ]);
+});

@@ -74,6 +74,23 @@ test('creating a budget: each refusal says what is wrong', async () => {
       ['input.operatingRatio', `no operating ratio is set for FY${year}: set one or give operatingRatio`],
     ],
     [
+      'a fiscal year out of range',
+      { fiscalYear: 2201, amount: d('5') },
+      ['input.fiscalYear', 'fiscal year must be between 2000 and 2200'],
+    ],
+    [
+      'a zero revenue target',
+      { revenueTarget: d('0'), operatingRatio: d('0.02') },
+      ['input.revenueTarget', 'revenueTarget must be greater than zero'],
+    ],
+    ['a zero amount', { amount: d('0') }, ['input.amount', 'amount must be greater than zero']],
+    ['a negative amount', { amount: d('-5') }, ['input.amount', 'amount cannot be negative']],
+    [
+      'a negative opening spend',
+      { amount: d('5'), openingUsed: d('-1') },
+      ['input.openingUsed', 'openingUsed cannot be negative'],
+    ],
+    [
       'an ordinary account',
       { accountId: ordinary.id, amount: d('5') },
       [

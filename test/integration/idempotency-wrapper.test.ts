@@ -289,6 +289,59 @@ test('a key past its retention is new: the work runs again, even with other inpu
   expect([runs(), third.id]).toEqual([2, second.id]);
 });
 
+test("a refusal is stored on its own key only; the user's other keys keep their outcomes", async () => {
+  const { work } = maker();
+  const kept = key();
+  const made = await idempotentTransaction(
+    context(),
+    { operation: 'a', input: { idempotencyKey: kept } },
+    result(),
+    work,
+  );
+  const before = await stored(kept);
+  await refusal(() =>
+    idempotentTransaction(context(), { operation: 'a', input: { idempotencyKey: key() } }, result(), () =>
+      Promise.reject(new ValidationError('input.x', 'no')),
+    ),
+  );
+  expect(await stored(kept)).toEqual(before);
+  expect(before).toMatchObject({ outcome: 'RESULT', result_id: made.id });
+});
+
+test('a refused key past its retention is taken over as a new key: the new result replaces the refusal', async () => {
+  const k = key();
+  const { work, runs } = maker();
+  const request = { operation: 'a', input: { idempotencyKey: k } };
+  await refusal(() =>
+    idempotentTransaction(context(), request, result(), () =>
+      Promise.reject(new ValidationError('input.x', 'no')),
+    ),
+  );
+  await database
+    .db('idempotency_keys')
+    .where({ key: k })
+    .update({
+      created_at: database.db.raw(`now() - make_interval(hours => ?) - interval '1 second'`, [
+        config.idempotencyKeyRetentionHours,
+      ]),
+    });
+  const made = await idempotentTransaction(context(), request, result(), work);
+  expect([runs(), await stored(k)]).toEqual([
+    1,
+    {
+      operation: 'a',
+      request_hash: requestHash('a', {}),
+      outcome: 'RESULT',
+      result_type: 'Thing',
+      result_id: made.id,
+      refusal: null,
+    },
+  ]);
+  // The taken-over key starts its retention again: it answers a retry now.
+  const again = await idempotentTransaction(context(), request, result(), work);
+  expect([runs(), again.id]).toEqual([1, made.id]);
+});
+
 test('a recorded result gone missing, or a stored refusal of an unknown class, is an error, never a new run', async () => {
   const k = key();
   const { work, runs } = maker();

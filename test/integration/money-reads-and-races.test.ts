@@ -157,7 +157,16 @@ describe('previewBooking', () => {
     });
     expect(unpricedPreview.remainingBefore?.toFixed(2)).toBe('100.00');
     expect(unpricedPreview.budget?.id).toBe(budget.id);
-    // Unknown service, and an account the caller may not read.
+    // A malformed or unknown service, and an account the caller may not read.
+    expect(
+      await refusal(() =>
+        previewBooking(csm(), { accountId: account.id, serviceId: 'nope', plannedDate: inDays(3) }),
+      ),
+    ).toEqual({
+      error: 'ValidationError',
+      field: 'serviceId',
+      message: 'serviceId must be an id (UUID), got "nope"',
+    });
     const missing = crypto.randomUUID();
     expect(
       await refusal(() =>
@@ -191,6 +200,11 @@ describe('reading budgets and bookings', () => {
       error: 'NotFoundError',
       field: 'id',
       message: `Budget ${budget.id} does not exist or is not visible to you`,
+    });
+    expect(await refusal(() => readBudget(finance(), 'nope'))).toEqual({
+      error: 'ValidationError',
+      field: 'id',
+      message: 'id must be an id (UUID), got "nope"',
     });
     const missing = crypto.randomUUID();
     expect(await refusal(() => readBudget(finance(), missing))).toEqual({
@@ -330,6 +344,13 @@ describe('operating ratios and overrun policies', () => {
         await refusal(() => setOperatingRatio(finance(), { fiscalYear: year, ratio: new Decimal(ratio) })),
       ]);
     expect(answers).toEqual(cases);
+    expect(
+      await refusal(() => setOperatingRatio(finance(), { fiscalYear: 1999, ratio: new Decimal('0.02') })),
+    ).toEqual({
+      error: 'ValidationError',
+      field: 'input.fiscalYear',
+      message: 'fiscal year must be between 2000 and 2200',
+    });
     const set = await setOperatingRatio(finance(), { fiscalYear: year, ratio: new Decimal('0.025') });
     expect([set.fiscalYear, set.ratio.toString()]).toEqual([year, '0.025']);
     expect(await refusal(() => setOverrunPolicy(finance(), { tier: 'B', policy: 'WARN' }))).toEqual({

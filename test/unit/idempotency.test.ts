@@ -1,8 +1,15 @@
 // The parts of idempotency that need no database: equal input hashes equally whatever its key
 // order, Decimal scale or DateTime zone; different input or operation hashes differently; a key
-// is counted in characters.
+// is counted in characters, and the schema's description of it states the limits enforced.
 import { DateTime } from 'luxon';
-import { canonicalJson, requestHash, validateIdempotencyKey } from '../../src/shared/idempotency';
+import {
+  IDEMPOTENCY_KEY_DESCRIPTION,
+  IDEMPOTENCY_KEY_LENGTH_MAX,
+  IDEMPOTENCY_KEY_LENGTH_MIN,
+  canonicalJson,
+  requestHash,
+  validateIdempotencyKey,
+} from '../../src/shared/idempotency';
 import { ValidationError } from '../../src/shared/errors';
 import { Decimal } from '../../src/shared/money';
 
@@ -42,9 +49,15 @@ describe('requestHash', () => {
     const base = requestHash('adjustBudget', input);
     expect(requestHash('createBudget', input)).not.toBe(base);
     expect(requestHash('adjustBudget', { ...input, amount: new Decimal('5.01') })).not.toBe(base);
-    // The separator keeps operation and input apart: "ab" + "c" is not "a" + "bc".
-    expect(requestHash('ab', 'c')).not.toBe(requestHash('a', 'bc'));
+    // The separator keeps operation and input apart: "a1" + 2 is not "a" + 12.
+    expect(requestHash('a1', 2)).not.toBe(requestHash('a', 12));
   });
+});
+
+test('the schema describes the key with the limits the code enforces', () => {
+  expect(IDEMPOTENCY_KEY_DESCRIPTION).toContain(
+    `a UUID; ${IDEMPOTENCY_KEY_LENGTH_MIN}–${IDEMPOTENCY_KEY_LENGTH_MAX} characters; yours alone`,
+  );
 });
 
 describe('validateIdempotencyKey', () => {
