@@ -365,7 +365,7 @@ async function main(): Promise<void> {
       allocation: {
         graphql: () =>
           graphql(
-            `{ costAllocation(period: { fiscalYear: ${year} }, groupBy: [TIER, EFFECT, MONTH], first: 1000) { totalGroups groups { keys { value } totals { spentAmount } } grandTotal { spentAmount } } }`,
+            `{ costAllocation(period: { fiscalYear: ${year} }, groupBy: [TIER, EFFECT, MONTH], first: 200) { totalCount edges { node { keys { value } totals { spentAmount } } } grandTotal { spentAmount } } }`,
           ),
         raw: () =>
           allocation(bench.db, {
@@ -375,14 +375,14 @@ async function main(): Promise<void> {
             scope: basisScope(DEFAULT_REPORT_BASIS, { kind: 'YEAR', fiscalYear: year }), // the GraphQL query's default
             groupBy: ['TIER', 'EFFECT', 'MONTH'],
             filter: {},
-            limit: 1000,
+            limit: 201, // the connection asks one group more than its page of 200
             offset: 0,
           }),
       },
       roiTop50: {
         graphql: () =>
           graphql(
-            `{ accountRoi(period: { fiscalYear: ${year} }, sort: WON_PER_SPEND, first: 50) { totalCount rows { account { name } spentAmount wonPerSpend } } }`,
+            `{ accountRoi(period: { fiscalYear: ${year} }, sort: WON_PER_SPEND, first: 50) { totalCount edges { node { account { name } spentAmount wonPerSpend } } } }`,
           ),
         raw: () =>
           roi(bench.db, {
@@ -396,7 +396,7 @@ async function main(): Promise<void> {
             csmPersonId: null,
             accountIds: null,
             sort: 'WON_PER_SPEND',
-            limit: 50,
+            limit: 51, // the connection asks one row more than its page of 50
             offset: 0,
           }),
       },

@@ -48,11 +48,11 @@ describe('authentication', () => {
       { personId: org.csm.id },
       { personId: null },
     ]);
-    const list = await server.graphql<{ users: { id: string; personId: string | null }[] }>(
-      users.admin.token,
-      '{ users { id personId } }',
-    );
-    const byId = new Map(list.data!.users.map((u) => [u.id, u.personId]));
+    const list = await server.graphql<{
+      users: { totalCount: number; edges: { node: { id: string; personId: string | null } }[] };
+    }>(users.admin.token, '{ users(first: 200) { totalCount edges { node { id personId } } } }');
+    const byId = new Map(list.data!.users.edges.map(({ node }) => [node.id, node.personId]));
+    expect(list.data!.users.totalCount).toBe(list.data!.users.edges.length);
     expect([byId.get(users.otherCsm.user.id), byId.get(users.salesLeader.user.id)]).toEqual([
       org.otherCsm.id,
       null,
@@ -121,7 +121,7 @@ describe('authentication', () => {
 
 describe('authorisation by role', () => {
   const adminOnly = [
-    ['users', '{ users { id } }'],
+    ['users', '{ users { edges { node { id } } } }'],
     [
       'createUser',
       'mutation { createUser(input: { name: "X", email: "x@y.example", roles: [CSM] }) { __typename } }',

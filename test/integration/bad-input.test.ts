@@ -15,6 +15,7 @@ import {
   GraphQLInputObjectType,
   GraphQLList,
   GraphQLNonNull,
+  GraphQLObjectType,
   GraphQLScalarType,
   Kind,
   parse,
@@ -505,8 +506,11 @@ test('every argument of every query, broken, answers a typed error naming it', a
         { message: string; extensions?: { code?: string; field?: string } } | undefined;
       const where = `${query} ${c.path.join('.')} (${c.label})`;
       const last = String(c.path.filter((p) => typeof p === 'string').pop());
-      // A list filter naming an id that does not exist matches nothing: an empty answer, not an error.
-      const list = getNullableType(fieldsOf('query')[query]!.type) instanceof GraphQLList;
+      // A list (or connection) filter naming an id that does not exist matches nothing: an empty answer, not an error.
+      const answerType = getNullableType(fieldsOf('query')[query]!.type);
+      const list =
+        answerType instanceof GraphQLList ||
+        (answerType instanceof GraphQLObjectType && answerType.name.endsWith('Connection'));
       if (
         !error &&
         c.label === 'unknown id' &&

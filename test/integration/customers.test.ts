@@ -1,5 +1,6 @@
 // Tier changes and their history, tier suggestions with reasons, and CSM scoping.
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { everyNode } from '../support/pages';
 import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
@@ -175,13 +176,14 @@ describe('tier suggestions', () => {
         reasons: string[];
       }[];
     };
-    const result = await server.graphql<Suggestions>(
+    const suggestions = await everyNode<Suggestions['tierSuggestions'][number]>(
+      server,
       users.salesLeader.token,
-      `{ tierSuggestions(fiscalYear: ${year}) { account { id } currentTier suggestedTier reasons } }`,
+      'tierSuggestions',
+      '{ account { id } currentTier suggestedTier reasons }',
+      `fiscalYear: ${year}`,
     );
-    const mine = result.data!.tierSuggestions.filter(
-      (s) => s.account.id === rising.id || s.account.id === steady.id,
-    );
+    const mine = suggestions.filter((s) => s.account.id === rising.id || s.account.id === steady.id);
     expect(mine).toEqual([
       {
         account: { id: rising.id },
@@ -197,11 +199,11 @@ describe('tier suggestions', () => {
   });
 
   test('no policy for the year: no suggestions', async () => {
-    const result = await server.graphql<{ tierSuggestions: unknown[] }>(
+    const result = await server.graphql<{ tierSuggestions: { totalCount: number; edges: unknown[] } }>(
       users.finance.token,
-      '{ tierSuggestions(fiscalYear: 2099) { suggestedTier } }',
+      '{ tierSuggestions(fiscalYear: 2099) { totalCount edges { node { suggestedTier } } } }',
     );
-    expect(result.data!.tierSuggestions).toEqual([]);
+    expect(result.data!.tierSuggestions).toEqual({ totalCount: 0, edges: [] });
   });
 
   test('a bad threshold names the field', async () => {

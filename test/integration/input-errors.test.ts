@@ -99,7 +99,7 @@ const cases: [string, string, Record<string, unknown>, string][] = [
   ['a required argument left out', 'mutation { deliverBooking { __typename } }', {}, 'input'],
   [
     'a bad literal in a list, by index',
-    '{ costAllocation(period: { fiscalYear: 2026 }, groupBy: [TIER], filter: { kinds: [SPEND, SPLURGE] }) { totalGroups } }',
+    '{ costAllocation(period: { fiscalYear: 2026 }, groupBy: [TIER], filter: { kinds: [SPEND, SPLURGE] }) { totalCount } }',
     {},
     'filter.kinds.1',
   ],

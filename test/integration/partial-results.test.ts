@@ -19,7 +19,10 @@ afterAll(async () => {
 });
 
 test('a CSM asking for me and for budget transfers gets me, and FORBIDDEN at budgetTransfers only', async () => {
-  const result = await server.graphql(users.csm.token, '{ me { email roles } budgetTransfers { id } }');
+  const result = await server.graphql(
+    users.csm.token,
+    '{ me { email roles } budgetTransfers { edges { node { id } } } }',
+  );
   expect(result.status).toBe(200);
   expect(result.data).toEqual({ me: { email: users.csm.user.email, roles: ['CSM'] }, budgetTransfers: null });
   expect(result.errors).toEqual([

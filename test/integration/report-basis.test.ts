@@ -87,10 +87,14 @@ const ALLOCATION_CASES = [
   [1, 'POSTING_PERIOD', '0.00', '0.00', '0.00', 0],
 ] as const;
 
+/** The allocation grouped `by`, with every group (the demo-sized data fits one page). */
 async function allocationOf(offset: number, basis: string | null, by: string[] = []) {
   const result = await server.graphql(
     users.finance.token,
-    ALLOCATION.replace('groupBy: []', `groupBy: [${by.join(', ')}]`),
+    ALLOCATION.replace('groupBy: []', `groupBy: [${by.join(', ')}], first: 200`).replace(
+      'basis grandTotal',
+      'basis totalCount pageInfo { hasNextPage } edges { node { keys { value } totals { allocatedAmount reservedAmount spentAmount entryCount } } } grandTotal',
+    ),
     { fy: year + offset, basis },
   );
   expect(result.errors).toBeUndefined();
@@ -106,6 +110,7 @@ test('after the roll-up job the rolled-up figures are the same, by either basis 
   for (const [offset, basis] of ALLOCATION_CASES)
     after.push(await allocationOf(offset, basis, ['TIER', 'EFFECT']));
   expect(after).toEqual(before);
+  expect(JSON.stringify(before)).toContain('"hasNextPage":false');
   expect(
     await database
       .db('ledger_rollup_effects')
@@ -130,7 +135,7 @@ test.each(ALLOCATION_CASES)(
 
 const ROI = `query($fy: Int!, $basis: ReportBasis, $id: ID!) {
   accountRoi(period: { fiscalYear: $fy }, accountIds: [$id], basis: $basis) {
-    basis rows { spentAmount reservedAmount explanation } } }`;
+    basis totalCount edges { node { spentAmount reservedAmount explanation } } } }`;
 
 test.each([
   [0, 'BUDGET_YEAR', '80.00', '0.00', `against the FY{year} budget, whenever posted`],
@@ -142,16 +147,18 @@ test.each([
     const result = await server.graphql<{
       accountRoi: {
         basis: string;
-        rows: { spentAmount: string; reservedAmount: string; explanation: string[] }[];
+        totalCount: number;
+        edges: { node: { spentAmount: string; reservedAmount: string; explanation: string[] } }[];
       };
     }>(users.salesLeader.token, ROI, { fy: year + offset, basis, id: accountId });
     expect(result.errors).toBeUndefined();
-    const [row] = result.data!.accountRoi.rows;
-    expect([result.data!.accountRoi.basis, row!.spentAmount, row!.reservedAmount]).toEqual([
-      basis,
-      spentAmount,
-      reservedAmount,
-    ]);
+    const row = result.data!.accountRoi.edges[0]?.node;
+    expect([
+      result.data!.accountRoi.basis,
+      result.data!.accountRoi.totalCount,
+      row!.spentAmount,
+      row!.reservedAmount,
+    ]).toEqual([basis, 1, spentAmount, reservedAmount]);
     const expected = words.replace('{year}', String(year)).replace('{next}', String(year + 1));
     expect(row!.explanation[1]).toContain(`ledger entries ${expected}`);
   },

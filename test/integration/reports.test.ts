@@ -136,28 +136,46 @@ type Group = {
   keys: { dimension: string; value: string | null }[];
   totals: { allocatedAmount: string; reservedAmount: string; spentAmount: string; entryCount: number };
 };
-type AllocationAnswer = {
-  costAllocation: { groups: Group[]; totalGroups: number; grandTotal: Group['totals'] };
+type AllocationPage = {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+  edges: { cursor: string; node: Group }[];
+  grandTotal: Group['totals'];
 };
-const ALLOCATION = `query($groupBy: [AllocationDimension!]!, $filter: AllocationFilter, $first: Int, $offset: Int) {
-  costAllocation(period: { fiscalYear: $FY }, groupBy: $groupBy, filter: $filter, first: $first, offset: $offset) {
-    totalGroups groups { keys { dimension value } totals { allocatedAmount reservedAmount spentAmount entryCount } }
+const ALLOCATION = `query($groupBy: [AllocationDimension!]!, $filter: AllocationFilter, $first: Int, $after: String) {
+  costAllocation(period: { fiscalYear: $FY }, groupBy: $groupBy, filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { keys { dimension value } totals { allocatedAmount reservedAmount spentAmount entryCount } } }
     grandTotal { allocatedAmount reservedAmount spentAmount entryCount }
   }
 }`;
-const allocate = async (
+/** One page of the allocation, as a client asks for it. */
+const allocationPage = async (
   groupBy: string[],
-  filter: Record<string, unknown> = {},
-  first = 1000,
-  offset = 0,
+  filter: Record<string, unknown>,
+  first: number,
+  after: string | null,
 ) => {
-  const result = await server.graphql<AllocationAnswer>(
+  const result = await server.graphql<{ costAllocation: AllocationPage }>(
     users.finance.token,
     ALLOCATION.replace('$FY', String(fiscalYearNow())),
-    { groupBy, filter, first, offset },
+    { groupBy, filter, first, after },
   );
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data!.costAllocation;
+};
+/** Every group of the allocation, read page by page (200 a page). */
+const allocate = async (groupBy: string[], filter: Record<string, unknown> = {}) => {
+  const groups: Group[] = [];
+  let page = await allocationPage(groupBy, filter, 200, null);
+  const { totalCount, grandTotal } = page;
+  for (;;) {
+    groups.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage) break;
+    page = await allocationPage(groupBy, filter, 200, page.pageInfo.endCursor);
+  }
+  expect(groups).toHaveLength(totalCount);
+  return { groups, totalGroups: totalCount, grandTotal };
 };
 const byKey = (groups: Group[]) =>
   Object.fromEntries(groups.map((g) => [g.keys.map((k) => k.value ?? '∅').join('|'), g.totals]));
@@ -244,16 +262,27 @@ describe('cost allocation', () => {
 
   test('pages add up to the grand total; an effect filter gives that effect’s share', async () => {
     const all = await allocate(['ACCOUNT', 'ENTRY_KIND'], { accountIds: [ids.x, ids.y, ids.z] });
+    const filter = { accountIds: [ids.x, ids.y, ids.z] };
     const pages: Group[] = [];
-    for (let offset = 0; offset < all.totalGroups; offset += 2)
-      pages.push(
-        ...(await allocate(['ACCOUNT', 'ENTRY_KIND'], { accountIds: [ids.x, ids.y, ids.z] }, 2, offset))
-          .groups,
-      );
-    expect(pages).toEqual(all.groups);
-    const beyond = await allocate(['ACCOUNT'], { accountIds: [ids.x, ids.y, ids.z] }, 2, 100);
-    expect(beyond.groups).toEqual([]);
-    expect(beyond.grandTotal).toEqual(all.grandTotal);
+    const totals = new Set<number>();
+    let page = await allocationPage(['ACCOUNT', 'ENTRY_KIND'], filter, 2, null);
+    for (;;) {
+      pages.push(...page.edges.map((edge) => edge.node));
+      totals.add(page.totalCount);
+      expect(page.grandTotal).toEqual(all.grandTotal);
+      if (!page.pageInfo.hasNextPage) break;
+      page = await allocationPage(['ACCOUNT', 'ENTRY_KIND'], filter, 2, page.pageInfo.endCursor);
+    }
+    expect([pages, [...totals]]).toEqual([all.groups, [all.totalGroups]]);
+    // After the last group: no groups, no next page, and still the total and the grand total.
+    const last = page.edges[page.edges.length - 1]!.cursor;
+    const beyond = await allocationPage(['ACCOUNT', 'ENTRY_KIND'], filter, 2, last);
+    expect(beyond).toEqual({
+      totalCount: all.totalGroups,
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, endCursor: null },
+      edges: [],
+      grandTotal: all.grandTotal,
+    });
     const closeness = await allocate([], {
       accountIds: [ids.x, ids.y, ids.z],
       effects: ['RELATIONSHIP_CLOSENESS'],
@@ -308,17 +337,18 @@ describe('account ROI', () => {
     explanation: string[];
   };
   const ROI = `query($accounts: [ID!], $sort: RoiSort) { accountRoi(period: { fiscalYear: ${fiscalYearNow()} }, accountIds: $accounts, sort: $sort) {
-    totalCount rows { account { name } spentAmount reservedAmount budgetUtilisation uplift { relationshipCloseness solutionAcceptance priceAcceptance }
-      hatchedAmount registeredAmount wonAmount pipelineAmount wonPerSpend pipelinePerSpend upliftPer10k explanation } } }`;
+    totalCount edges { node { account { name } spentAmount reservedAmount budgetUtilisation uplift { relationshipCloseness solutionAcceptance priceAcceptance }
+      hatchedAmount registeredAmount wonAmount pipelineAmount wonPerSpend pipelinePerSpend upliftPer10k explanation } } } }`;
+  type RoiPage = { totalCount: number; edges: { node: Roi }[] };
+  const rowsOf = (page: RoiPage) => page.edges.map((edge) => edge.node);
 
   test('each figure of the hand-computed scenario, ranked by won per unit of spend', async () => {
-    const result = await server.graphql<{ accountRoi: { totalCount: number; rows: Roi[] } }>(
-      users.salesLeader.token,
-      ROI,
-      { accounts: [ids.x, ids.y, ids.z] },
-    );
-    const [x, y, z] = result.data!.accountRoi.rows;
-    expect(result.data!.accountRoi.rows.map((r) => r.account.name)).toEqual([
+    const result = await server.graphql<{ accountRoi: RoiPage }>(users.salesLeader.token, ROI, {
+      accounts: [ids.x, ids.y, ids.z],
+    });
+    const [x, y, z] = rowsOf(result.data!.accountRoi);
+    expect(result.data!.accountRoi.totalCount).toBe(3);
+    expect(rowsOf(result.data!.accountRoi).map((r) => r.account.name)).toEqual([
       'Report X',
       'Report Y',
       'Report Z',
@@ -348,19 +378,19 @@ describe('account ROI', () => {
   });
 
   test('a CSM sees ROI for their own accounts only', async () => {
-    const mine = await server.graphql<{ accountRoi: { rows: Roi[] } }>(users.csm.token, ROI, {
+    const mine = await server.graphql<{ accountRoi: RoiPage }>(users.csm.token, ROI, {
       accounts: [ids.x, ids.y, ids.z],
       sort: 'NAME',
     });
-    expect(mine.data!.accountRoi.rows.map((r) => r.account.name)).toEqual(['Report X', 'Report Z']);
+    expect(rowsOf(mine.data!.accountRoi).map((r) => r.account.name)).toEqual(['Report X', 'Report Z']);
     // Another CSM's accounts, asked for by their person id, are simply not among a CSM's rows.
-    const theirs = await server.graphql<{ accountRoi: { rows: Roi[]; totalCount: number } }>(
+    const theirs = await server.graphql<{ accountRoi: RoiPage }>(
       users.csm.token,
-      `query($csm: ID) { accountRoi(period: { fiscalYear: ${fiscalYearNow()} }, csmPersonId: $csm) { totalCount rows { account { name } } } }`,
+      `query($csm: ID) { accountRoi(period: { fiscalYear: ${fiscalYearNow()} }, csmPersonId: $csm) { totalCount edges { node { account { name } } } } }`,
       { csm: org.otherCsm.id },
     );
     expect(theirs.errors).toBeUndefined();
-    expect(theirs.data!.accountRoi).toEqual({ totalCount: 0, rows: [] });
+    expect(theirs.data!.accountRoi).toEqual({ totalCount: 0, edges: [] });
   });
 });
 
@@ -430,7 +460,7 @@ describe('rollups', () => {
     for (const groupBy of everyGrouping) allocations.push(await allocate(groupBy));
     const roiRows = await server.graphql(
       users.finance.token,
-      `{ accountRoi(period: { fiscalYear: ${fiscalYearNow()} }, sort: NAME, first: 1000) { totalCount rows { account { name } spentAmount reservedAmount budgetUtilisation wonPerSpend } } }`,
+      `{ accountRoi(period: { fiscalYear: ${fiscalYearNow()} }, sort: NAME, first: 200) { totalCount pageInfo { hasNextPage } edges { node { account { name } spentAmount reservedAmount budgetUtilisation wonPerSpend } } } }`,
     );
     return { allocations, roi: roiRows.data };
   };

@@ -172,6 +172,9 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** A connection as these tests select it, and its nodes in order. */
+type Nodes<T> = { totalCount?: number; edges: { node: T }[] };
+const nodesOf = <T>(connection: Nodes<T>): T[] => connection.edges.map((edge) => edge.node);
 const q = async <T>(query: string, token = users.finance.token) => {
   const result = await server.graphql<T>(token, query);
   if (result.errors) throw new Error(JSON.stringify(result.errors));
@@ -180,18 +183,19 @@ const q = async <T>(query: string, token = users.finance.token) => {
 
 test('fairness: P over-served (100% of spend vs 10% of targets), Q under-served (99% of potential, no spend)', async () => {
   const data = await q<{
-    fairnessSignals: {
+    fairnessSignals: Nodes<{
       account: { name: string };
       kind: string;
       reason: string;
       spendShare: string;
       targetShare: string;
       potentialShare: string;
-    }[];
+    }>;
   }>(
-    `{ fairnessSignals(fiscalYear: ${fy}) { account { name } kind reason spendShare targetShare potentialShare } }`,
+    `{ fairnessSignals(fiscalYear: ${fy}) { totalCount edges { node { account { name } kind reason spendShare targetShare potentialShare } } } }`,
   );
-  expect(data.fairnessSignals).toEqual([
+  expect(data.fairnessSignals.totalCount).toBe(2);
+  expect(nodesOf(data.fairnessSignals)).toEqual([
     {
       account: { name: 'Signal P' },
       kind: 'OVER_SERVED',
@@ -214,18 +218,18 @@ test('fairness: P over-served (100% of spend vs 10% of targets), Q under-served 
 test('burn forecast: P runs out (already over), Q is largely unused; as of the year start nothing was posted', async () => {
   const at = range.end.minus({ seconds: 1 }).toUTC().toISO();
   type Burn = {
-    burnForecasts: {
+    burnForecasts: Nodes<{
       budget: { account: { name: string } };
       status: string;
       projectedAmount: string;
       runOutDate: string | null;
       explanation: string;
-    }[];
+    }>;
   };
   const data = await q<Burn>(
-    `{ burnForecasts(fiscalYear: ${fy}, at: "${at}") { budget { account { name } } status projectedAmount runOutDate explanation } }`,
+    `{ burnForecasts(fiscalYear: ${fy}, at: "${at}") { edges { node { budget { account { name } } status projectedAmount runOutDate explanation } } } }`,
   );
-  const [p, qq] = data.burnForecasts;
+  const [p, qq] = nodesOf(data.burnForecasts);
   expect(p).toMatchObject({
     budget: { account: { name: 'Signal P' } },
     status: 'RUNS_OUT_EARLY',
@@ -234,26 +238,26 @@ test('burn forecast: P runs out (already over), Q is largely unused; as of the y
   expect(new Decimal(p!.projectedAmount).greaterThanOrEqualTo('11000')).toBe(true);
   expect(qq).toMatchObject({ status: 'LARGELY_UNUSED', projectedAmount: '0.00', runOutDate: null });
   const atStart = await q<Burn>(
-    `{ burnForecasts(fiscalYear: ${fy}, at: "${range.start.plus({ seconds: 1 }).toUTC().toISO()}") { budget { account { name } } status projectedAmount runOutDate explanation } }`,
+    `{ burnForecasts(fiscalYear: ${fy}, at: "${range.start.plus({ seconds: 1 }).toUTC().toISO()}") { edges { node { budget { account { name } } status projectedAmount runOutDate explanation } } } }`,
   );
-  expect(atStart.burnForecasts.map((b) => b.projectedAmount)).toEqual(['0.00', '0.00']);
+  expect(nodesOf(atStart.burnForecasts).map((b) => b.projectedAmount)).toEqual(['0.00', '0.00']);
 });
 
 test('tier review: Q (C, uplift 3, won 1,000,000) → A; P (A, 110% used, no output, high contribution) → B; nothing changes', async () => {
   type Proposals = {
-    tierReviewProposals: {
+    tierReviewProposals: Nodes<{
       account: { name: string };
       fromTier: string;
       toTier: string;
       reasons: string[];
       budgetImpact: string[];
-    }[];
+    }>;
   };
   const data = await q<Proposals>(
-    `{ tierReviewProposals(fiscalYear: ${fy}) { account { name } fromTier toTier reasons budgetImpact } }`,
+    `{ tierReviewProposals(fiscalYear: ${fy}) { edges { node { account { name } fromTier toTier reasons budgetImpact } } } }`,
     users.salesLeader.token,
   );
-  expect(data.tierReviewProposals).toEqual([
+  expect(nodesOf(data.tierReviewProposals)).toEqual([
     {
       account: { name: 'Signal P' },
       fromTier: 'A',
@@ -282,11 +286,11 @@ test('tier review: Q (C, uplift 3, won 1,000,000) → A; P (A, 110% used, no out
 });
 
 test('paid P&L by department and per-account margin net of free investment', async () => {
-  const data = await q<{ paidServicePnl: unknown[]; accountNetMargins: unknown[] }>(
-    `{ paidServicePnl(period: { fiscalYear: ${fy} }, groupBy: [DEPARTMENT]) { keys { dimension value } orders revenue internalCost margin }
-       accountNetMargins(period: { fiscalYear: ${fy} }) { account { name } paidMargin freeSpend opportunityInvestment net } }`,
+  const data = await q<{ paidServicePnl: Nodes<unknown>; accountNetMargins: Nodes<unknown> }>(
+    `{ paidServicePnl(period: { fiscalYear: ${fy} }, groupBy: [DEPARTMENT]) { edges { node { keys { dimension value } orders revenue internalCost margin } } }
+       accountNetMargins(period: { fiscalYear: ${fy} }) { edges { node { account { name } paidMargin freeSpend opportunityInvestment net } } } }`,
   );
-  expect(data.paidServicePnl).toEqual([
+  expect(nodesOf(data.paidServicePnl)).toEqual([
     {
       keys: [{ dimension: 'DEPARTMENT', value: 'SERVICE' }],
       orders: 1,
@@ -295,7 +299,7 @@ test('paid P&L by department and per-account margin net of free investment', asy
       margin: '26249.50',
     },
   ]);
-  expect(data.accountNetMargins).toEqual([
+  expect(nodesOf(data.accountNetMargins)).toEqual([
     {
       account: { name: 'Signal P' },
       paidMargin: '26249.50',
@@ -334,11 +338,14 @@ test('thresholds are FINANCE’s to set, validated; other roles cannot read the 
     input,
   });
   expect(set.data!.setReportSettings).toEqual({ __typename: 'ReportSettings', overShareFactor: '20' });
-  const after = await q<{ fairnessSignals: { kind: string }[] }>(
-    `{ fairnessSignals(fiscalYear: ${fy}) { kind } }`,
+  const after = await q<{ fairnessSignals: Nodes<{ kind: string }> }>(
+    `{ fairnessSignals(fiscalYear: ${fy}) { edges { node { kind } } } }`,
   );
-  expect(after.fairnessSignals.map((f) => f.kind)).toEqual(['UNDER_SERVED']); // 100% is not > 20 × 10%
-  const csm = await server.graphql(users.csm.token, `{ fairnessSignals(fiscalYear: ${fy}) { kind } }`);
+  expect(nodesOf(after.fairnessSignals).map((f) => f.kind)).toEqual(['UNDER_SERVED']); // 100% is not > 20 × 10%
+  const csm = await server.graphql(
+    users.csm.token,
+    `{ fairnessSignals(fiscalYear: ${fy}) { edges { node { kind } } } }`,
+  );
   expect(csm.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   const leader = await server.graphql(users.salesLeader.token, SET, { input });
   expect(leader.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

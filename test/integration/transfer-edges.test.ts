@@ -229,12 +229,18 @@ test('transfers are listed, newest first, only for the roles that read every acc
   const first = await ask('1.00');
   const second = await ask('2.00');
   await decideBudgetTransfer(sales(), { transferId: first.id, approve: true, idempotencyKey: key() });
-  const ours = (list: { id: string }[]) =>
-    list.map((t) => t.id).filter((id) => id === first.id || id === second.id);
-  expect(ours(await listTransfers(finance(), { pendingOnly: false }))).toEqual([second.id, first.id]);
-  expect(ours(await listTransfers(sales(), { pendingOnly: false }))).toEqual([second.id, first.id]);
-  expect(ours(await listTransfers(finance(), { pendingOnly: true }))).toEqual([second.id]);
-  expect(await refusal(() => listTransfers(csm(), { pendingOnly: false }))).toEqual({
+  const ours = (list: { edges: { node: { id: string } }[] }) =>
+    list.edges.map((edge) => edge.node.id).filter((id) => id === first.id || id === second.id);
+  expect(ours(await listTransfers(finance(), { first: 200 }, { pendingOnly: false }))).toEqual([
+    second.id,
+    first.id,
+  ]);
+  expect(ours(await listTransfers(sales(), { first: 200 }, { pendingOnly: false }))).toEqual([
+    second.id,
+    first.id,
+  ]);
+  expect(ours(await listTransfers(finance(), { first: 200 }, { pendingOnly: true }))).toEqual([second.id]);
+  expect(await refusal(() => listTransfers(csm(), { first: 200 }, { pendingOnly: false }))).toEqual({
     error: 'ForbiddenActionError',
     field: null,
     message: 'your roles do not allow listing transfers',

@@ -91,11 +91,13 @@ test('hole 9: internal cost rates are for FINANCE and ADMIN; other roles get nul
     rate_per_hour: '812.50',
     currency: 'CNY',
   });
-  const query = `query { people { id costRates { ratePerHour } } }`;
+  const query = `query { people(first: 200) { edges { node { id costRates { ratePerHour } } } } }`;
   const rates = async (token: string) => {
-    const result = await server.graphql<{ people: { id: string; costRates: unknown }[] }>(token, query);
+    const result = await server.graphql<{
+      people: { edges: { node: { id: string; costRates: unknown } }[] };
+    }>(token, query);
     expect(result.errors).toBeUndefined();
-    return result.data!.people.find((person) => person.id === org.expertPerson.id)!.costRates;
+    return result.data!.people.edges.find(({ node }) => node.id === org.expertPerson.id)!.node.costRates;
   };
   expect(await rates(users.csm.token)).toBeNull();
   expect(await rates(users.salesLeader.token)).toBeNull();

@@ -76,7 +76,7 @@ export const QUERIES: Record<string, Row> = {
   },
   accountRoi: {
     expected: OWN_ACCOUNT_LIST,
-    document: `query($period: FiscalPeriodInput!) { accountRoi(period: $period) { rows { account { id } } } }`,
+    document: `query($period: FiscalPeriodInput!) { accountRoi(period: $period) { edges { node { account { id } } } } }`,
     variables: period,
     sees: mentionsOwn,
   },
@@ -113,7 +113,7 @@ export const QUERIES: Record<string, Row> = {
   },
   budgets: {
     expected: OWN_ACCOUNT_LIST,
-    document: `query($y: Int) { budgets(fiscalYear: $y) { account { id } } }`,
+    document: `query($y: Int) { budgets(fiscalYear: $y) { edges { node { account { id } } } } }`,
     variables: (f) => ({ y: f.year }),
     sees: mentionsOwn,
   },
@@ -130,7 +130,7 @@ export const QUERIES: Record<string, Row> = {
   },
   coverageGaps: {
     expected: OWN_ACCOUNT_LIST,
-    document: `{ coverageGaps { account { id } } }`,
+    document: `{ coverageGaps { edges { node { account { id } } } } }`,
     variables: () => ({}),
     sees: mentionsOwn,
   },
@@ -170,7 +170,7 @@ export const QUERIES: Record<string, Row> = {
   overrunPolicy: { expected: EVERYONE, document: `{ overrunPolicy(tier: A) }`, variables: () => ({}) },
   paidOrders: {
     expected: OWN_ACCOUNT_LIST,
-    document: `query($a: ID) { paidOrders(accountId: $a) { account { id } } }`,
+    document: `query($a: ID) { paidOrders(accountId: $a) { edges { node { account { id } } } } }`,
     variables: (f) => ({ a: f.own.account.id }),
     sees: mentionsOwn,
   },
@@ -179,7 +179,7 @@ export const QUERIES: Record<string, Row> = {
     document: `query($period: FiscalPeriodInput!) { paidServicePnl(period: $period, groupBy: [ACCOUNT]) { __typename } }`,
     variables: period,
   },
-  people: { expected: EVERYONE, document: `{ people { id } }`, variables: () => ({}) },
+  people: { expected: EVERYONE, document: `{ people { edges { node { id } } } }`, variables: () => ({}) },
   reportSettings: {
     expected: REPORTING,
     document: `{ reportSettings { __typename } }`,
@@ -210,7 +210,7 @@ export const QUERIES: Record<string, Row> = {
   },
   tierSuggestions: {
     expected: OWN_ACCOUNT_LIST,
-    document: `query($y: Int) { tierSuggestions(fiscalYear: $y) { account { id } } }`,
+    document: `query($y: Int) { tierSuggestions(fiscalYear: $y) { edges { node { account { id } } } } }`,
     variables: (f) => ({ y: f.year }),
     sees: mentionsOwn,
   },
@@ -219,7 +219,7 @@ export const QUERIES: Record<string, Row> = {
     document: `query($y: Int!) { tieringPolicy(fiscalYear: $y) { __typename } }`,
     variables: (f) => ({ y: f.year }),
   },
-  users: { expected: ADMIN_ONLY, document: `{ users { id } }`, variables: () => ({}) },
+  users: { expected: ADMIN_ONLY, document: `{ users { edges { node { id } } } }`, variables: () => ({}) },
 };
 
 /** A mutation document: `field(args) { __typename ... on Error { message } }`. */

@@ -447,17 +447,23 @@ builder.queryFields((t) => ({
         args.fiscalYear == null ? null : validateFiscalYear(args.fiscalYear, 'fiscalYear'),
       ),
   }),
-  budgets: t.field({
-    type: [BudgetRef],
-    description: 'Budgets by account name (at most 1000). For a CSM: the budgets of their own accounts.',
-    authScopes: { authenticated: true },
-    args: { fiscalYear: t.arg.int({ required: false, description: 'Only this fiscal year.' }) },
-    resolve: (_root, args, context) =>
-      service.listBudgets(
-        context,
-        args.fiscalYear == null ? args.fiscalYear : validateFiscalYear(args.fiscalYear, 'fiscalYear'),
-      ),
-  }),
+  budgets: t.connection(
+    {
+      type: BudgetRef,
+      description:
+        'Budgets by account name, then newest fiscal year first, a page at a time. For a CSM: the budgets of their own accounts.',
+      authScopes: { authenticated: true },
+      args: { fiscalYear: t.arg.int({ required: false, description: 'Only this fiscal year.' }) },
+      resolve: (_root, args, context) =>
+        service.listBudgets(
+          context,
+          args,
+          args.fiscalYear == null ? args.fiscalYear : validateFiscalYear(args.fiscalYear, 'fiscalYear'),
+        ),
+    },
+    { description: 'A page of budgets.' },
+    { description: 'A budget and its cursor.' },
+  ),
   bookings: t.connection(
     {
       type: BookingRef,
@@ -497,16 +503,20 @@ builder.queryFields((t) => ({
         plannedDate: args.plannedDate,
       }),
   }),
-  budgetTransfers: t.field({
-    type: [TransferRef],
-    description: 'Budget transfers, newest first (at most 500). FINANCE and SALES_LEADER.',
-    authScopes: { $any: { finance: true, salesLeader: true, admin: true } },
-    args: {
-      pendingOnly: t.arg.boolean({ required: false, description: 'Only those waiting for a decision.' }),
+  budgetTransfers: t.connection(
+    {
+      type: TransferRef,
+      description: 'Budget transfers, newest first, a page at a time. FINANCE, SALES_LEADER and ADMIN.',
+      authScopes: { $any: { finance: true, salesLeader: true, admin: true } },
+      args: {
+        pendingOnly: t.arg.boolean({ required: false, description: 'Only those waiting for a decision.' }),
+      },
+      resolve: (_root, args, context) =>
+        transfers.listTransfers(context, args, { pendingOnly: args.pendingOnly ?? false }),
     },
-    resolve: (_root, args, context) =>
-      transfers.listTransfers(context, { pendingOnly: args.pendingOnly ?? false }),
-  }),
+    { description: 'A page of budget transfers.' },
+    { description: 'A budget transfer and its cursor.' },
+  ),
   operatingRatio: t.field({
     type: 'Decimal',
     nullable: true,

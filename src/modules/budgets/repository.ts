@@ -4,7 +4,8 @@
 import { DateTime } from 'luxon';
 import { countRows, type Queryable, type Transaction } from '../../db/transaction';
 import { fromDatabase, toDatabase, type Decimal } from '../../shared/money';
-import type { PageRequest } from '../../shared/pagination';
+import { keysetPage } from '../../db/keyset';
+import { tupleKey, type PageRequest } from '../../shared/pagination';
 import type { Tier } from '../customers/rules';
 import {
   applyDeltas,
@@ -200,25 +201,40 @@ export async function findBudgetFor(
   return row ? toBudget(row) : null;
 }
 
-export async function listBudgets(
-  db: Queryable,
-  filter: {
-    fiscalYear?: number | null;
-    csmPersonId?: string | null;
-    accountId?: string | null;
-    limit: number;
-  },
-): Promise<Budget[]> {
-  const query = db('budgets as b')
-    .join('customers as c', 'c.id', 'b.account_id')
-    .select('b.*')
-    .orderBy('c.name')
-    .orderBy('b.fiscal_year', 'desc')
-    .limit(filter.limit);
+export type BudgetFilter = { fiscalYear?: number | null; csmPersonId?: string | null };
+
+function filteredBudgets(db: Queryable, filter: BudgetFilter) {
+  const query = db('budgets as b').join('customers as c', 'c.id', 'b.account_id');
   if (filter.fiscalYear) query.where('b.fiscal_year', filter.fiscalYear);
   if (filter.csmPersonId) query.where('c.csm_person_id', filter.csmPersonId);
-  if (filter.accountId) query.where('b.account_id', filter.accountId);
-  return (await query).map(toBudget);
+  return query;
+}
+
+/** A budget as listed: with its account's name, which orders the list. */
+export type ListedBudget = Budget & { accountName: string };
+type BudgetListKey = [string, number, string];
+
+/** The list's key: account name, then the newest fiscal year first (negated), then id. */
+export const budgetListKey = (budget: ListedBudget): BudgetListKey => [
+  budget.accountName,
+  -budget.fiscalYear,
+  budget.id,
+];
+export const isBudgetListKey = tupleKey<BudgetListKey>('string', 'number', 'string');
+
+export async function listBudgets(
+  db: Queryable,
+  filter: BudgetFilter,
+  page: PageRequest<BudgetListKey>,
+): Promise<ListedBudget[]> {
+  const query = filteredBudgets(db, filter).select('b.*', 'c.name as account_name');
+  const rows = await keysetPage(query, ['c.name', '(-b.fiscal_year)', 'b.id'], page);
+  return rows.map((row: { account_name: string }) => ({ ...toBudget(row), accountName: row.account_name }));
+}
+
+/** How many budgets the filter matches, on every page. */
+export async function countBudgets(db: Queryable, filter: BudgetFilter): Promise<number> {
+  return countRows(filteredBudgets(db, filter));
 }
 
 export type NewEntry = {
@@ -510,15 +526,26 @@ export async function decideTransfer(
   return toTransfer(row);
 }
 
+export type TransferFilter = { state?: TransferState | null };
+
+function filteredTransfers(db: Queryable, filter: TransferFilter) {
+  const query = db('budget_transfers');
+  if (filter.state) query.where({ state: filter.state });
+  return query;
+}
+
+/** Newest first; the key is [created_at ISO, id]. */
 export async function listTransfers(
   db: Queryable,
-  filter: { state?: TransferState | null; budgetId?: string | null; limit: number },
+  filter: TransferFilter,
+  page: PageRequest<[string, string]>,
 ): Promise<Transfer[]> {
-  const query = db('budget_transfers').orderBy('created_at', 'desc').limit(filter.limit);
-  if (filter.state) query.where({ state: filter.state });
-  if (filter.budgetId)
-    query.where((q) => q.where('from_budget_id', filter.budgetId!).orWhere('to_budget_id', filter.budgetId!));
-  return (await query).map(toTransfer);
+  const query = filteredTransfers(db, filter).select('*');
+  return (await keysetPage(query, ['created_at', 'id'], page, { descending: true })).map(toTransfer);
+}
+
+export async function countTransfers(db: Queryable, filter: TransferFilter): Promise<number> {
+  return countRows(filteredTransfers(db, filter));
 }
 
 export async function findRatio(db: Queryable, fiscalYear: number): Promise<Decimal | null> {

@@ -358,18 +358,19 @@ export async function previewBooking(
   };
 }
 
-export const BUDGET_LIST_MAX = 1000;
-
-/** Budgets by account name; a CSM gets those of their own accounts. */
+/** Budgets by account name, then newest fiscal year first; a CSM gets those of their own accounts. */
 export async function listBudgets(
   context: UseCaseContext,
+  page: ConnectionArgs,
   fiscalYear: number | null | undefined,
-): Promise<Budget[]> {
-  return repository.listBudgets(context.db, {
-    fiscalYear,
-    csmPersonId: csmScope(context.actor),
-    limit: BUDGET_LIST_MAX,
-  });
+): Promise<Connection<Budget>> {
+  const filter = { fiscalYear, csmPersonId: csmScope(context.actor) };
+  return keysetConnection(
+    page,
+    { of: repository.budgetListKey, is: repository.isBudgetListKey },
+    (request) => repository.listBudgets(context.db, filter, request),
+    () => repository.countBudgets(context.db, filter),
+  );
 }
 
 /** A page of bookings, newest first; a CSM sees only their own accounts' bookings. */

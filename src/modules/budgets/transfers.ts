@@ -13,6 +13,12 @@ import {
 } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
+import {
+  isStringPairKey,
+  keysetConnection,
+  type Connection,
+  type ConnectionArgs,
+} from '../../shared/pagination';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { isCsmOf, loadReadableAccount, readsAllAccounts } from '../customers/access';
@@ -186,17 +192,22 @@ export async function decideBudgetTransfer(
   );
 }
 
-export const TRANSFER_LIST_MAX = 500;
-
-/** Budget transfers, newest first: for the roles that read every account (the field says which). */
+/** Budget transfers, newest first, a page at a time: for the roles that read every account (the field says which). */
 export async function listTransfers(
   context: UseCaseContext,
+  page: ConnectionArgs,
   options: { pendingOnly: boolean },
-): Promise<Transfer[]> {
+): Promise<Connection<Transfer>> {
   if (!readsAllAccounts(context.actor))
     throw new ForbiddenActionError('your roles do not allow listing transfers');
-  return repository.listTransfers(context.db, {
-    state: options.pendingOnly ? 'REQUESTED' : null,
-    limit: TRANSFER_LIST_MAX,
-  });
+  const filter = { state: options.pendingOnly ? ('REQUESTED' as const) : null };
+  return keysetConnection(
+    page,
+    {
+      of: (transfer: Transfer) => [transfer.createdAt.toUTC().toISO()!, transfer.id] as [string, string],
+      is: isStringPairKey,
+    },
+    (request) => repository.listTransfers(context.db, filter, request),
+    () => repository.countTransfers(context.db, filter),
+  );
 }

@@ -2,6 +2,7 @@
 // tier history and suggestions, and the mutations that change accounts, tiers and policy.
 import { accountScoped, builder } from '../../graphql/builder';
 import { optionalId } from '../../shared/ids';
+import { arrayConnection } from '../../shared/pagination';
 import { COMMON_MUTATION_ERRORS, ErrorInterface, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { PersonRef, TeamRef } from '../teams/graphql';
 import * as repository from './repository';
@@ -297,17 +298,21 @@ builder.queryFields((t) => ({
     resolve: (_root, args, context) =>
       repository.findPolicy(context.db, service.validateFiscalYear(args.fiscalYear, 'fiscalYear')),
   }),
-  tierSuggestions: t.field({
-    type: [TierSuggestionRef],
-    description:
-      'Accounts whose policy-suggested tier differs from their tier, with reasons. Empty when no policy is set for the year.',
-    authScopes: { authenticated: true },
-    args: {
-      fiscalYear: t.arg.int({ required: false, description: 'Fiscal year; the current one when omitted.' }),
+  tierSuggestions: t.connection(
+    {
+      type: TierSuggestionRef,
+      description:
+        'Accounts whose policy-suggested tier differs from their tier, with reasons. Empty when no policy is set for the year.',
+      authScopes: { authenticated: true },
+      args: {
+        fiscalYear: t.arg.int({ required: false, description: 'Fiscal year; the current one when omitted.' }),
+      },
+      resolve: async (_root, args, context) =>
+        arrayConnection(args, (await service.tierSuggestions(context, args.fiscalYear ?? null)).suggestions),
     },
-    resolve: async (_root, args, context) =>
-      (await service.tierSuggestions(context, args.fiscalYear ?? null)).suggestions,
-  }),
+    { description: 'A page of tier suggestions.' },
+    { description: 'A tier suggestion and its cursor.' },
+  ),
   channelPartners: t.field({
     type: [ChannelPartnerRef],
     description: `Channel partners by name (at most ${LIST_MAX}).`,

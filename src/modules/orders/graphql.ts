@@ -82,20 +82,24 @@ const PaidOrderRef = builder.objectRef<PaidOrder>('PaidOrder').implement({
 });
 
 builder.queryField('paidOrders', (t) =>
-  t.field({
-    type: [PaidOrderRef],
-    description: 'Paid service orders, newest first (at most 500). A CSM sees their own accounts’.',
-    authScopes: { authenticated: true },
-    args: {
-      accountId: t.arg.id({ required: false, description: 'Only this account.' }),
-      state: t.arg({ type: OrderStateEnum, required: false, description: 'Only this state.' }),
+  t.connection(
+    {
+      type: PaidOrderRef,
+      description: 'Paid service orders, newest first, a page at a time. A CSM sees their own accounts’.',
+      authScopes: { authenticated: true },
+      args: {
+        accountId: t.arg.id({ required: false, description: 'Only this account.' }),
+        state: t.arg({ type: OrderStateEnum, required: false, description: 'Only this state.' }),
+      },
+      resolve: (_root, args, context) =>
+        service.listOrders(context, args, {
+          accountId: optionalId(args.accountId, 'accountId') ?? null,
+          state: args.state,
+        }),
     },
-    resolve: (_root, args, context) =>
-      service.listOrders(context, {
-        accountId: optionalId(args.accountId, 'accountId') ?? null,
-        state: args.state,
-      }),
-  }),
+    { description: 'A page of paid orders.' },
+    { description: 'A paid order and its cursor.' },
+  ),
 );
 
 const QuoteInput = builder.inputType('QuotePaidServiceInput', {

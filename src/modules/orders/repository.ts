@@ -1,6 +1,8 @@
 // SQL for paid service orders.
 import { DateTime } from 'luxon';
-import type { Queryable } from '../../db/transaction';
+import { countRows, type Queryable } from '../../db/transaction';
+import { keysetPage } from '../../db/keyset';
+import type { PageRequest } from '../../shared/pagination';
 import { fromDatabase, toDatabase, type Decimal } from '../../shared/money';
 import type { OrderState } from './rules';
 
@@ -109,21 +111,33 @@ export async function updateOrder(
   return toOrder(row);
 }
 
-export async function listOrders(
-  db: Queryable,
-  filter: {
-    accountId?: string | null;
-    state?: OrderState | null;
-    visibleToCsmPersonId?: string | null;
-    limit: number;
-  },
-): Promise<PaidOrder[]> {
-  const query = db('paid_orders as o').select('o.*').orderBy('o.created_at', 'desc').limit(filter.limit);
+export type OrderFilter = {
+  accountId?: string | null;
+  state?: OrderState | null;
+  visibleToCsmPersonId?: string | null;
+};
+
+function filteredOrders(db: Queryable, filter: OrderFilter) {
+  const query = db('paid_orders as o');
   if (filter.accountId) query.where('o.account_id', filter.accountId);
   if (filter.state) query.where('o.state', filter.state);
   if (filter.visibleToCsmPersonId)
     query
       .join('customers as c', 'c.id', 'o.account_id')
       .where('c.csm_person_id', filter.visibleToCsmPersonId);
-  return (await query).map(toOrder);
+  return query;
+}
+
+/** Newest first (then by id, so the order is total); the key is [created_at ISO, id]. */
+export async function listOrders(
+  db: Queryable,
+  filter: OrderFilter,
+  page: PageRequest<[string, string]>,
+): Promise<PaidOrder[]> {
+  const query = filteredOrders(db, filter).select('o.*');
+  return (await keysetPage(query, ['o.created_at', 'o.id'], page, { descending: true })).map(toOrder);
+}
+
+export async function countOrders(db: Queryable, filter: OrderFilter): Promise<number> {
+  return countRows(filteredOrders(db, filter));
 }

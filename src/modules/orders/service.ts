@@ -5,6 +5,12 @@ import type { UseCaseContext } from '../../graphql/context';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
+import {
+  isStringPairKey,
+  keysetConnection,
+  type Connection,
+  type ConnectionArgs,
+} from '../../shared/pagination';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { csmScope, loadManagedAccount, type OwnedObject } from '../customers/access';
@@ -174,16 +180,20 @@ export async function advancePaidOrder(
   );
 }
 
-export const ORDER_LIST_MAX = 500;
-
-/** Paid orders, newest first; a CSM sees only their own accounts' orders. */
+/** Paid orders, newest first, a page at a time; a CSM sees only their own accounts' orders. */
 export async function listOrders(
   context: UseCaseContext,
+  page: ConnectionArgs,
   filter: { accountId: string | null; state?: OrderState | null },
-): Promise<PaidOrder[]> {
-  return repository.listOrders(context.db, {
-    ...filter,
-    visibleToCsmPersonId: csmScope(context.actor),
-    limit: ORDER_LIST_MAX,
-  });
+): Promise<Connection<PaidOrder>> {
+  const scoped = { ...filter, visibleToCsmPersonId: csmScope(context.actor) };
+  return keysetConnection(
+    page,
+    {
+      of: (order: PaidOrder) => [order.createdAt.toUTC().toISO()!, order.id] as [string, string],
+      is: isStringPairKey,
+    },
+    (request) => repository.listOrders(context.db, scoped, request),
+    () => repository.countOrders(context.db, scoped),
+  );
 }

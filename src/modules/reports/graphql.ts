@@ -1,7 +1,7 @@
 // GraphQL for the read side: cost allocation for finance and per-account ROI for sales leaders.
 import { accountScoped, builder } from '../../graphql/builder';
 import { requireId, optionalId } from '../../shared/ids';
-import { fiscalLabel, type FiscalPeriod } from '../../shared/fiscal';
+import { fiscalLabel } from '../../shared/fiscal';
 import { TierEnum, CustomerRef } from '../customers/graphql';
 import { EffectEnum } from '../catalog/graphql';
 import { EntryKindEnum } from '../budgets/graphql';
@@ -10,6 +10,11 @@ import { DIMENSIONS, type AllocationGroup, type Dimension, type Measures } from 
 import { DEFAULT_REPORT_BASIS, type ReportBasis } from './basis';
 import { ROI_GROUPINGS, ROI_SORTS, type RoiAggregate, type Uplift } from './roi';
 import * as service from './service';
+import { countedConnection } from '../../shared/pagination';
+
+/** What the accountRoi and costAllocation connections carry beside their edges: the report's own figures. */
+type RoiConnection = { answer: Awaited<ReturnType<typeof service.accountRoi>> };
+type AllocationConnection = { answer: service.AllocationView };
 
 const DimensionEnum = builder.enumType('AllocationDimension', {
   description: 'What cost allocation can be grouped by.',
@@ -115,29 +120,6 @@ const GroupRef = builder.objectRef<AllocationGroup>('AllocationGroup').implement
         })),
     }),
     totals: t.field({ type: TotalsRef, description: 'The group’s sums.', resolve: (g) => g }),
-  }),
-});
-
-const AllocationRef = builder.objectRef<service.AllocationView>('CostAllocation').implement({
-  description: 'Ledger amounts grouped; the groups of all pages add up to grandTotal to the cent.',
-  fields: (t) => ({
-    period: t.string({ description: 'Fiscal period label.', resolve: (a) => fiscalLabel(a.period) }),
-    basis: t.field({
-      type: ReportBasisEnum,
-      description: 'Which entries the period holds.',
-      resolve: (a) => a.basis,
-    }),
-    groups: t.field({
-      type: [GroupRef],
-      description: 'This page of groups, ordered by their keys.',
-      resolve: (a) => a.groups,
-    }),
-    totalGroups: t.exposeInt('totalGroups', { description: 'Groups across all pages.' }),
-    grandTotal: t.field({
-      type: TotalsRef,
-      description: 'Totals over everything the filters select.',
-      resolve: (a) => a.grandTotal,
-    }),
   }),
 });
 
@@ -259,24 +241,6 @@ const RoiRef = builder.objectRef<service.RoiView>('AccountRoi').implement({
   }),
 });
 
-const RoiPageRef = builder
-  .objectRef<{ rows: service.RoiView[]; totalCount: number; period: FiscalPeriod; basis: ReportBasis }>(
-    'AccountRoiPage',
-  )
-  .implement({
-    description: 'A ranked page of account ROI.',
-    fields: (t) => ({
-      period: t.string({ description: 'Fiscal period label.', resolve: (p) => fiscalLabel(p.period) }),
-      basis: t.field({
-        type: ReportBasisEnum,
-        description: 'Which entries the period holds.',
-        resolve: (p) => p.basis,
-      }),
-      totalCount: t.exposeInt('totalCount', { description: 'Accounts across all pages.' }),
-      rows: t.field({ type: [RoiRef], description: 'This page, ranked.', resolve: (p) => p.rows }),
-    }),
-  });
-
 const RoiGroupingEnum = builder.enumType('RoiGrouping', {
   description: 'How to aggregate ROI.',
   values: {
@@ -339,44 +303,65 @@ const ids = (values: readonly (string | number)[] | null | undefined, field: str
   values ? values.map((value, index) => requireId(String(value), `${field}.${index}`)) : null;
 
 builder.queryFields((t) => ({
-  costAllocation: t.field({
-    type: AllocationRef,
-    description:
-      'Ledger amounts of a fiscal period grouped by any combination of dimensions. FINANCE, SALES_LEADER, ADMIN.',
-    authScopes: { $any: { finance: true, salesLeader: true, admin: true } },
-    args: {
-      period: t.arg({ type: PeriodInput, description: 'The period; `basis` says which entries it holds.' }),
-      basis: t.arg(BASIS_ARG),
-      groupBy: t.arg({
-        type: [DimensionEnum],
-        description: 'Dimensions, at most 6 (none: one grand group).',
-      }),
-      filter: t.arg({ type: AllocationFilterInput, required: false, description: 'Conditions.' }),
-      first: t.arg.int({
-        required: false,
-        description: `Groups per page (1–${service.ALLOCATION_GROUPS_MAX}, default 100).`,
-      }),
-      offset: t.arg.int({ required: false, description: 'Groups to skip.' }),
+  costAllocation: t.connection(
+    {
+      type: GroupRef,
+      description:
+        'Ledger amounts of a fiscal period grouped by any combination of dimensions, a page of groups at a time, ordered by their keys. FINANCE, SALES_LEADER, ADMIN.',
+      authScopes: { $any: { finance: true, salesLeader: true, admin: true } },
+      args: {
+        period: t.arg({ type: PeriodInput, description: 'The period; `basis` says which entries it holds.' }),
+        basis: t.arg(BASIS_ARG),
+        groupBy: t.arg({
+          type: [DimensionEnum],
+          description: 'Dimensions, at most 6 (none: one grand group).',
+        }),
+        filter: t.arg({ type: AllocationFilterInput, required: false, description: 'Conditions.' }),
+      },
+      resolve: (_root, args, context) => {
+        const filter = args.filter ?? {};
+        return countedConnection(args, (window) =>
+          service
+            .costAllocation(context, {
+              period: args.period,
+              groupBy: args.groupBy,
+              filter: {
+                accountIds: ids(filter.accountIds, 'filter.accountIds'),
+                tiers: filter.tiers,
+                csmPersonIds: ids(filter.csmPersonIds, 'filter.csmPersonIds'),
+                serviceIds: ids(filter.serviceIds, 'filter.serviceIds'),
+                effects: filter.effects,
+                kinds: filter.kinds,
+              },
+              basis: args.basis,
+              first: window.limit,
+              offset: window.offset,
+            })
+            .then((report) => ({ ...report, nodes: report.groups, totalCount: report.totalGroups })),
+        );
+      },
     },
-    resolve: (_root, args, context) => {
-      const filter = args.filter ?? {};
-      return service.costAllocation(context, {
-        period: args.period,
-        groupBy: args.groupBy,
-        filter: {
-          accountIds: ids(filter.accountIds, 'filter.accountIds'),
-          tiers: filter.tiers,
-          csmPersonIds: ids(filter.csmPersonIds, 'filter.csmPersonIds'),
-          serviceIds: ids(filter.serviceIds, 'filter.serviceIds'),
-          effects: filter.effects,
-          kinds: filter.kinds,
-        },
-        basis: args.basis,
-        first: args.first,
-        offset: args.offset,
-      });
+    {
+      description: 'A page of allocation groups; the groups of all pages add up to grandTotal to the cent.',
+      fields: (t) => ({
+        period: t.string({
+          description: 'Fiscal period label.',
+          resolve: (c) => fiscalLabel((c as unknown as AllocationConnection).answer.period),
+        }),
+        basis: t.field({
+          type: ReportBasisEnum,
+          description: 'Which entries the period holds.',
+          resolve: (c) => (c as unknown as AllocationConnection).answer.basis,
+        }),
+        grandTotal: t.field({
+          type: TotalsRef,
+          description: 'Totals over everything the filters select, on every page.',
+          resolve: (c) => (c as unknown as AllocationConnection).answer.grandTotal,
+        }),
+      }),
     },
-  }),
+    { description: 'An allocation group and its cursor.' },
+  ),
   roiSummary: t.field({
     type: [RoiAggregateRef],
     description: 'ROI aggregated by tier or by CSM for a fiscal period. A CSM gets their own accounts’ sums.',
@@ -390,38 +375,54 @@ builder.queryFields((t) => ({
       (await service.roiSummary(context, { period: args.period, groupBy: args.groupBy, basis: args.basis }))
         .groups,
   }),
-  accountRoi: t.field({
-    type: RoiPageRef,
-    description:
-      'Per-account input against output for a fiscal period, ranked. FINANCE and SALES_LEADER see all; a CSM their own accounts.',
-    authScopes: { authenticated: true },
-    args: {
-      period: t.arg({ type: PeriodInput, description: 'The period.' }),
-      sort: t.arg({ type: RoiSortEnum, required: false, description: 'Ranking (default WON_PER_SPEND).' }),
-      tiers: t.arg({
-        type: [TierEnum],
-        required: false,
-        description: 'Only these tiers (key accounts and any account with spend are listed).',
-      }),
-      csmPersonId: t.arg.id({ required: false, description: 'Only this CSM’s accounts.' }),
-      accountIds: t.arg.idList({ required: false, description: 'Only these accounts.' }),
-      first: t.arg.int({
-        required: false,
-        description: `Rows per page (1–${service.ROI_ROWS_MAX}, default 100).`,
-      }),
-      offset: t.arg.int({ required: false, description: 'Rows to skip.' }),
-      basis: t.arg(BASIS_ARG),
+  accountRoi: t.connection(
+    {
+      type: RoiRef,
+      description:
+        'Per-account input against output for a fiscal period, ranked, a page at a time. FINANCE and SALES_LEADER see all; a CSM their own accounts.',
+      authScopes: { authenticated: true },
+      args: {
+        period: t.arg({ type: PeriodInput, description: 'The period.' }),
+        sort: t.arg({ type: RoiSortEnum, required: false, description: 'Ranking (default WON_PER_SPEND).' }),
+        tiers: t.arg({
+          type: [TierEnum],
+          required: false,
+          description: 'Only these tiers (key accounts and any account with spend are listed).',
+        }),
+        csmPersonId: t.arg.id({ required: false, description: 'Only this CSM’s accounts.' }),
+        accountIds: t.arg.idList({ required: false, description: 'Only these accounts.' }),
+        basis: t.arg(BASIS_ARG),
+      },
+      resolve: (_root, args, context) =>
+        countedConnection(args, (window) =>
+          service
+            .accountRoi(context, {
+              basis: args.basis,
+              period: args.period,
+              sort: args.sort,
+              tiers: args.tiers,
+              csmPersonId: optionalId(args.csmPersonId, 'csmPersonId') ?? null,
+              accountIds: ids(args.accountIds, 'accountIds'),
+              first: window.limit,
+              offset: window.offset,
+            })
+            .then((report) => ({ ...report, nodes: report.rows })),
+        ),
     },
-    resolve: (_root, args, context) =>
-      service.accountRoi(context, {
-        basis: args.basis,
-        period: args.period,
-        sort: args.sort,
-        tiers: args.tiers,
-        csmPersonId: optionalId(args.csmPersonId, 'csmPersonId') ?? null,
-        accountIds: ids(args.accountIds, 'accountIds'),
-        first: args.first,
-        offset: args.offset,
+    {
+      description: 'A ranked page of account ROI, with the period and basis it is of.',
+      fields: (t) => ({
+        period: t.string({
+          description: 'Fiscal period label.',
+          resolve: (c) => fiscalLabel((c as unknown as RoiConnection).answer.period),
+        }),
+        basis: t.field({
+          type: ReportBasisEnum,
+          description: 'Which entries the period holds.',
+          resolve: (c) => (c as unknown as RoiConnection).answer.basis,
+        }),
       }),
-  }),
+    },
+    { description: 'An account’s ROI and its cursor.' },
+  ),
 }));

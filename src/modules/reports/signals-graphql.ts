@@ -1,6 +1,7 @@
 // GraphQL for fairness signals, burn-rate forecasts, tier review proposals and the paid P&L.
 import { accountScoped, builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
+import { arrayConnection } from '../../shared/pagination';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { BudgetRef } from '../budgets/graphql';
 import type { ReportSettings } from './rules';
@@ -190,55 +191,83 @@ builder.queryFields((t) => ({
     authScopes: readers,
     resolve: (_r, _a, context) => findSettings(context.db),
   }),
-  fairnessSignals: t.field({
-    type: [FairnessRef],
-    description: 'Over-served and under-served accounts of a fiscal year, with the numbers behind each flag.',
-    authScopes: readers,
-    args: { fiscalYear: t.arg.int({ description: 'Fiscal year.' }) },
-    resolve: (_root, args, context) => service.fairnessSignals(context, args.fiscalYear),
-  }),
-  burnForecasts: t.field({
-    type: [BurnRef],
-    description:
-      'Each budget of a fiscal year projected to the year end, flagging early run-outs and large underuse.',
-    authScopes: readers,
-    args: {
-      fiscalYear: t.arg.int({ description: 'Fiscal year.' }),
-      at: t.arg({
-        type: 'DateTime',
-        required: false,
-        description: 'Project as of this instant (now when omitted).',
-      }),
+  fairnessSignals: t.connection(
+    {
+      type: FairnessRef,
+      description:
+        'Over-served and under-served accounts of a fiscal year, with the numbers behind each flag.',
+      authScopes: readers,
+      args: { fiscalYear: t.arg.int({ description: 'Fiscal year.' }) },
+      resolve: async (_root, args, context) =>
+        arrayConnection(args, await service.fairnessSignals(context, args.fiscalYear)),
     },
-    resolve: (_root, args, context) => service.burnRate(context, args.fiscalYear, args.at ?? null),
-  }),
-  tierReviewProposals: t.field({
-    type: [ProposalRef],
-    description:
-      'Tier change candidates from a fiscal year’s outcomes, with their figures and budget impact. Changes nothing.',
-    authScopes: readers,
-    args: { fiscalYear: t.arg.int({ description: 'Fiscal year.' }) },
-    resolve: (_root, args, context) => service.tierReviewProposals(context, args.fiscalYear),
-  }),
-  paidServicePnl: t.field({
-    type: [PnlRef],
-    description: 'Revenue, internal cost and margin of paid orders accepted in a period, grouped.',
-    authScopes: readers,
-    args: {
-      period: t.arg({ type: PeriodInput, description: 'The period (by acceptance).' }),
-      groupBy: t.arg({ type: [PnlDimensionEnum], description: 'Dimensions.' }),
+    { description: 'A page of fairness signals.' },
+    { description: 'A fairness signal and its cursor.' },
+  ),
+  burnForecasts: t.connection(
+    {
+      type: BurnRef,
+      description:
+        'Each budget of a fiscal year projected to the year end, flagging early run-outs and large underuse.',
+      authScopes: readers,
+      args: {
+        fiscalYear: t.arg.int({ description: 'Fiscal year.' }),
+        at: t.arg({
+          type: 'DateTime',
+          required: false,
+          description: 'Project as of this instant (now when omitted).',
+        }),
+      },
+      resolve: async (_root, args, context) =>
+        arrayConnection(args, await service.burnRate(context, args.fiscalYear, args.at ?? null)),
     },
-    resolve: (_root, args, context) =>
-      service.paidServicePnl(context, { period: args.period, groupBy: args.groupBy }),
-  }),
-  accountNetMargins: t.field({
-    type: [NetRef],
-    description:
-      'Per account: paid margin net of free spend and opportunity investment in a period, best first.',
-    authScopes: readers,
-    args: { period: t.arg({ type: PeriodInput, description: 'The period.' }) },
-    resolve: (_root, args, context) => service.accountNetMargins(context, args.period),
-  }),
+    { description: 'A page of burn forecasts.' },
+    { description: 'A burn forecast and its cursor.' },
+  ),
+  tierReviewProposals: t.connection(
+    {
+      type: ProposalRef,
+      description:
+        'Tier change candidates from a fiscal year’s outcomes, with their figures and budget impact. Changes nothing.',
+      authScopes: readers,
+      args: { fiscalYear: t.arg.int({ description: 'Fiscal year.' }) },
+      resolve: async (_root, args, context) =>
+        arrayConnection(args, await service.tierReviewProposals(context, args.fiscalYear)),
+    },
+    { description: 'A page of tier review proposals.' },
+    { description: 'A proposal and its cursor.' },
+  ),
+  paidServicePnl: t.connection(
+    {
+      type: PnlRef,
+      description: 'Revenue, internal cost and margin of paid orders accepted in a period, grouped.',
+      authScopes: readers,
+      args: {
+        period: t.arg({ type: PeriodInput, description: 'The period (by acceptance).' }),
+        groupBy: t.arg({ type: [PnlDimensionEnum], description: 'Dimensions.' }),
+      },
+      resolve: async (_root, args, context) =>
+        arrayConnection(
+          args,
+          await service.paidServicePnl(context, { period: args.period, groupBy: args.groupBy }),
+        ),
+    },
+    { description: 'A page of paid-service P&L groups.' },
+    { description: 'A P&L group and its cursor.' },
+  ),
+  accountNetMargins: t.connection(
+    {
+      type: NetRef,
+      description:
+        'Per account: paid margin net of free spend and opportunity investment in a period, best first.',
+      authScopes: readers,
+      args: { period: t.arg({ type: PeriodInput, description: 'The period.' }) },
+      resolve: async (_root, args, context) =>
+        arrayConnection(args, await service.accountNetMargins(context, args.period)),
+    },
+    { description: 'A page of account net margins.' },
+    { description: 'An account’s net margin and its cursor.' },
+  ),
 }));
 
 const SettingsInput = builder.inputType('ReportSettingsInput', {

@@ -214,13 +214,20 @@ builder.queryFields((t) => ({
     resolve: (_root, args, context) =>
       service.routeNeed(context, String(args.accountId), args.need, args.priority ?? 'P3'),
   }),
-  coverageGaps: t.field({
-    type: [CoverageGapRef],
-    description: `Every missing assignment across accounts (at most ${service.COVERAGE_GAPS_MAX}), key accounts first. A CSM sees their own accounts.`,
-    authScopes: { authenticated: true },
-    args: { kinds: t.arg({ type: [GapKindEnum], required: false, description: 'Only these kinds of gap.' }) },
-    resolve: (_root, args, context) => service.coverageGaps(context, args.kinds ?? null),
-  }),
+  coverageGaps: t.connection(
+    {
+      type: CoverageGapRef,
+      description:
+        'Every missing assignment across accounts, key accounts first, a page at a time. A CSM sees their own accounts.',
+      authScopes: { authenticated: true },
+      args: {
+        kinds: t.arg({ type: [GapKindEnum], required: false, description: 'Only these kinds of gap.' }),
+      },
+      resolve: (_root, args, context) => service.coverageGaps(context, args, args.kinds ?? null),
+    },
+    { description: 'A page of coverage gaps.' },
+    { description: 'A coverage gap and its cursor.' },
+  ),
   slaPolicies: t.field({
     type: [SlaRef],
     description: 'All SLA targets by tier and priority.',

@@ -1,5 +1,6 @@
 // SQL for delivery projects, SLA policies and the cross-account coverage-gap report.
 import type { Queryable } from '../../db/transaction';
+import type { CountedWindow, OffsetWindow } from '../../shared/pagination';
 import type { Tier } from '../customers/rules';
 import type { GapKind, Priority, Sla } from './rules';
 
@@ -120,8 +121,9 @@ export type CoverageGapRow = { kind: GapKind; accountId: string; projectId: stri
 /** Every coverage gap across accounts, in one SQL statement (key accounts first, then by name). */
 export async function findCoverageGaps(
   db: Queryable,
-  options: { visibleToCsmPersonId: string | null; kinds: readonly GapKind[] | null; limit: number },
-): Promise<CoverageGapRow[]> {
+  options: { visibleToCsmPersonId: string | null; kinds: readonly GapKind[] | null },
+  window: OffsetWindow,
+): Promise<CountedWindow<CoverageGapRow>> {
   const result = await db.raw(
     `with visible as (
        select c.* from customers c where (?::uuid is null or c.csm_person_id = ?::uuid)
@@ -145,25 +147,34 @@ export async function findCoverageGaps(
          from visible v left join channel_partners cp on cp.id = v.channel_partner_id
         where v.tier = 'E' and cp.implementer_name is null
      )
-     select kind, account_id, project_id, message from gaps
+     select kind, account_id, project_id, message, count(*) over () as total_count from gaps
       where (?::text is null or kind = any(string_to_array(?::text, ',')))
       order by (tier in ('A', 'C')) desc, name, account_id, kind, project_id
-      limit ?`,
+      offset ? limit ?`,
     [
       options.visibleToCsmPersonId,
       options.visibleToCsmPersonId,
       // knex would expand an array binding into a list; the kinds travel as one comma-joined text.
       options.kinds ? options.kinds.join(',') : null,
       options.kinds ? options.kinds.join(',') : null,
-      options.limit,
+      window.offset,
+      window.limit,
     ],
   );
-  return (
-    result.rows as { kind: GapKind; account_id: string; project_id: string | null; message: string }[]
-  ).map((row) => ({
-    kind: row.kind,
-    accountId: row.account_id,
-    projectId: row.project_id,
-    message: row.message,
-  }));
+  const rows = result.rows as {
+    kind: GapKind;
+    account_id: string;
+    project_id: string | null;
+    message: string;
+    total_count: string;
+  }[];
+  return {
+    nodes: rows.map((row) => ({
+      kind: row.kind,
+      accountId: row.account_id,
+      projectId: row.project_id,
+      message: row.message,
+    })),
+    totalCount: rows[0] ? Number(rows[0].total_count) : 0,
+  };
 }

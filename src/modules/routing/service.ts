@@ -5,6 +5,7 @@ import type { UseCaseContext } from '../../graphql/context';
 import { hasRole } from '../../shared/auth';
 import { ForbiddenActionError, NotFoundError, ValidationError, requireSomeChange } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
+import { countedConnection, type Connection, type ConnectionArgs } from '../../shared/pagination';
 import { recordAudit } from '../audit/repository';
 import { csmScope, loadReadableAccount } from '../customers/access';
 import { findChannelPartnersByIds, updateCustomer, type Customer } from '../customers/repository';
@@ -244,15 +245,12 @@ export async function routeNeed(
   return { ...result, accountId: customer.id };
 }
 
-export const COVERAGE_GAPS_MAX = 5_000;
-
+/** Every missing assignment across the accounts the caller may read, key accounts first, a page at a time. */
 export async function coverageGaps(
   context: UseCaseContext,
+  page: ConnectionArgs,
   kinds: readonly GapKind[] | null,
-): Promise<CoverageGapRow[]> {
-  return repository.findCoverageGaps(context.db, {
-    visibleToCsmPersonId: csmScope(context.actor),
-    kinds,
-    limit: COVERAGE_GAPS_MAX,
-  });
+): Promise<Connection<CoverageGapRow>> {
+  const filter = { visibleToCsmPersonId: csmScope(context.actor), kinds };
+  return countedConnection(page, (window) => repository.findCoverageGaps(context.db, filter, window));
 }

@@ -155,29 +155,29 @@ builder.queryFields((t) => ({
     args: { kind: t.arg({ type: TeamKindEnum, required: false, description: 'Only teams of this kind.' }) },
     resolve: (_root, args, context) => repository.listTeams(context.db, args.kind ?? null, LIST_MAX),
   }),
-  people: t.field({
-    type: [PersonRef],
-    description: `People by name, filtered (at most ${LIST_MAX}).`,
-    authScopes: { authenticated: true },
-    args: {
-      department: t.arg({ type: DepartmentEnum, required: false, description: 'Only this department.' }),
-      teamId: t.arg.id({ required: false, description: 'Only members of this team.' }),
-      active: t.arg.boolean({
-        required: false,
-        description: 'Only active (true) or inactive (false) people.',
-      }),
-    },
-    resolve: (_root, args, context) =>
-      repository.listPeople(
-        context.db,
-        {
+  people: t.connection(
+    {
+      type: PersonRef,
+      description: 'People by name, filtered, a page at a time.',
+      authScopes: { authenticated: true },
+      args: {
+        department: t.arg({ type: DepartmentEnum, required: false, description: 'Only this department.' }),
+        teamId: t.arg.id({ required: false, description: 'Only members of this team.' }),
+        active: t.arg.boolean({
+          required: false,
+          description: 'Only active (true) or inactive (false) people.',
+        }),
+      },
+      resolve: (_root, args, context) =>
+        service.listPeople(context, args, {
           department: args.department,
           teamId: optionalId(args.teamId, 'teamId') ?? null,
           active: args.active,
-        },
-        LIST_MAX,
-      ),
-  }),
+        }),
+    },
+    { description: 'A page of people.' },
+    { description: 'A person and its cursor.' },
+  ),
 }));
 
 const CreatePersonInput = builder.inputType('CreatePersonInput', {

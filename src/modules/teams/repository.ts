@@ -1,5 +1,7 @@
 // SQL for people, cost rates, teams and memberships. Only this file touches those tables.
-import type { Queryable } from '../../db/transaction';
+import { countRows, type Queryable } from '../../db/transaction';
+import { keysetPage } from '../../db/keyset';
+import type { PageRequest } from '../../shared/pagination';
 import { Decimal, fromDatabase, toDatabase } from '../../shared/money';
 import type { Department, TeamKind } from './rules';
 
@@ -94,23 +96,36 @@ export async function findPersonByUserId(db: Queryable, userId: string): Promise
   return row ? toPerson(row) : null;
 }
 
-export async function listPeople(
-  db: Queryable,
-  filter: { department?: Department | null; teamId?: string | null; active?: boolean | null },
-  limit: number,
-): Promise<Person[]> {
-  const query = db<PersonRow>('people')
-    .select('people.*')
-    .orderBy('people.name')
-    .orderBy('people.id')
-    .limit(limit);
+export type PeopleFilter = {
+  department?: Department | null;
+  teamId?: string | null;
+  active?: boolean | null;
+};
+
+function filteredPeople(db: Queryable, filter: PeopleFilter) {
+  const query = db<PersonRow>('people');
   if (filter.department) query.where('people.department', filter.department);
   if (filter.active !== null && filter.active !== undefined) query.where('people.active', filter.active);
   if (filter.teamId)
     query
       .join('team_members', 'team_members.person_id', 'people.id')
       .where('team_members.team_id', filter.teamId);
-  return (await query).map(toPerson);
+  return query;
+}
+
+/** People by name (then id); the key is [name, id]. */
+export async function listPeople(
+  db: Queryable,
+  filter: PeopleFilter,
+  page: PageRequest<[string, string]>,
+): Promise<Person[]> {
+  const query = filteredPeople(db, filter).select('people.*');
+  const rows: PersonRow[] = await keysetPage(query, ['people.name', 'people.id'], page);
+  return rows.map(toPerson);
+}
+
+export async function countPeople(db: Queryable, filter: PeopleFilter): Promise<number> {
+  return countRows(filteredPeople(db, filter));
 }
 
 export async function insertCostRate(db: Queryable, rate: CostRate): Promise<CostRate> {

@@ -11,6 +11,12 @@ import {
   requireSomeChange,
 } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
+import {
+  isStringPairKey,
+  keysetConnection,
+  type Connection,
+  type ConnectionArgs,
+} from '../../shared/pagination';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { validateName } from '../../shared/text';
@@ -207,4 +213,18 @@ export async function setTeamMembership(
     }
     return team;
   });
+}
+
+/** People by name, filtered, a page at a time (any signed-in user: who serves whom is no secret inside the vendor). */
+export async function listPeople(
+  context: UseCaseContext,
+  page: ConnectionArgs,
+  filter: repository.PeopleFilter,
+): Promise<Connection<Person>> {
+  return keysetConnection(
+    page,
+    { of: (person: Person) => [person.name, person.id] as [string, string], is: isStringPairKey },
+    (request) => repository.listPeople(context.db, filter, request),
+    () => repository.countPeople(context.db, filter),
+  );
 }

@@ -91,14 +91,17 @@ builder.queryField('me', (t) =>
   }),
 );
 
-const USERS_LIST_MAX = 500;
 builder.queryField('users', (t) =>
-  t.field({
-    type: [UserRef],
-    description: `All users by name (at most ${USERS_LIST_MAX}). ADMIN only.`,
-    authScopes: { admin: true },
-    resolve: (_root, _args, context) => repository.listUsers(context.db, USERS_LIST_MAX),
-  }),
+  t.connection(
+    {
+      type: UserRef,
+      description: 'All users by name, a page at a time. ADMIN only.',
+      authScopes: { admin: true },
+      resolve: (_root, args, context) => service.listUsers(context, args),
+    },
+    { description: 'A page of users.' },
+    { description: 'A user and its cursor.' },
+  ),
 );
 
 const CreateUserInput = builder.inputType('CreateUserInput', {

@@ -1,6 +1,8 @@
 // SQL for users and API tokens. Only this file touches the users and api_tokens tables.
 import { DateTime } from 'luxon';
-import type { Queryable } from '../../db/transaction';
+import { countRows, type Queryable } from '../../db/transaction';
+import { keysetPage } from '../../db/keyset';
+import type { PageRequest } from '../../shared/pagination';
 import type { Role } from '../../shared/auth';
 
 export type User = {
@@ -70,9 +72,14 @@ export async function findUsersByIds(db: Queryable, ids: readonly string[]): Pro
   return rows.map(toUser);
 }
 
-export async function listUsers(db: Queryable, limit: number): Promise<User[]> {
-  const rows = await db<UserRow>('users').orderBy('name').limit(limit);
+/** Users by name (then id, so the order is total); the key is [name, id]. */
+export async function listUsers(db: Queryable, page: PageRequest<[string, string]>): Promise<User[]> {
+  const rows: UserRow[] = await keysetPage(db('users').select('*'), ['name', 'id'], page);
   return rows.map(toUser);
+}
+
+export async function countUsers(db: Queryable): Promise<number> {
+  return countRows(db('users'));
 }
 
 export async function insertToken(

@@ -12,12 +12,29 @@ import type { ApiToken, User } from './repository';
 import { validateNewUser, validateTokenLabel } from './rules';
 import { generateToken, hashesEqual, hashToken } from './tokens';
 import { requireId } from '../../shared/ids';
+import {
+  isStringPairKey,
+  keysetConnection,
+  type Connection,
+  type ConnectionArgs,
+} from '../../shared/pagination';
 
 function requireAdmin(context: UseCaseContext): Actor {
   if (!context.actor || !hasRole(context.actor, 'ADMIN')) {
     throw new ForbiddenActionError('only an ADMIN may manage users and tokens');
   }
   return context.actor;
+}
+
+/** Every user by name, a page at a time. ADMIN only. */
+export async function listUsers(context: UseCaseContext, page: ConnectionArgs): Promise<Connection<User>> {
+  requireAdmin(context);
+  return keysetConnection(
+    page,
+    { of: (user: User) => [user.name, user.id] as [string, string], is: isStringPairKey },
+    (request) => repository.listUsers(context.db, request),
+    () => repository.countUsers(context.db),
+  );
 }
 
 export async function createUser(
