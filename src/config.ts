@@ -37,6 +37,7 @@ const schema = z.object({
   TOKEN_HASH_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   DEMO_SEED: booleanString.optional(),
   GRAPHIQL: booleanString.optional(),
+  CONSOLE: z.enum(['vite', 'dist', 'off']).optional(),
   SHUTDOWN_GRACE_MS: integerString(0, 120_000).default(10_000),
   RESERVATION_LAPSE_DAYS: integerString(1, 365).default(14),
   EXPIRY_SWEEP_INTERVAL_MS: integerString(0, 86_400_000).default(60_000),
@@ -54,6 +55,8 @@ const schema = z.object({
 
 export type Config = {
   env: 'development' | 'production' | 'test';
+  /** The web console at `/`: Vite's dev middleware, the built files of console/dist, or none. */
+  console: 'vite' | 'dist' | 'off';
   host: string;
   port: number;
   databaseUrl: string | undefined;
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenHashKey: v.TOKEN_HASH_KEY ?? DEVELOPMENT_TOKEN_HASH_KEY,
     demoSeed: v.DEMO_SEED ?? !production,
     graphiql: v.GRAPHIQL ?? !production,
+    console: v.CONSOLE ?? (production ? 'dist' : v.NODE_ENV === 'test' ? 'off' : 'vite'),
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     reservationLapseDays: v.RESERVATION_LAPSE_DAYS,
     expirySweepIntervalMs: v.EXPIRY_SWEEP_INTERVAL_MS,

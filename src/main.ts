@@ -9,6 +9,7 @@ import { createLogger } from './logger';
 import { openDatabase, DatabaseUnavailableError, type OpenDatabase } from './db/open';
 import { migrateToLatest } from './db/migrate';
 import { createApp } from './app';
+import { mountConsole, type ConsoleMount } from './console';
 import { expireLapsedBookings } from './modules/budgets/bookings';
 import { rollUpAll } from './modules/reports/rollup';
 import { pruneIdempotencyKeys } from './shared/idempotency';
@@ -86,6 +87,13 @@ async function main(): Promise<void> {
 
   const app = createApp({ db, config, logger, fiscalCalendar: config.fiscal });
   const server = http.createServer(app);
+  let consoleMount: ConsoleMount;
+  try {
+    consoleMount = await mountConsole(app, config, { server, demoUsers: demo ? DEMO_USERS : [] });
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    fail(`Cannot serve the console: ${(error as Error).message}`, 1);
+  }
   try {
     await listen(server, config);
   } catch (error) {
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const lines = [`Service ledger listening on http://localhost:${port}`];
+  if (config.console !== 'off') lines.push(`Console: http://localhost:${port}/`);
   if (config.graphiql) lines.push(`GraphiQL: http://localhost:${port}/graphql`);
   if (demo) {
     lines.push('Demo API tokens (send as "Authorization: Bearer <token>"):');
@@ -149,6 +158,9 @@ async function main(): Promise<void> {
     forceTimer.unref();
     server.close(async () => {
       clearTimeout(forceTimer);
+      await consoleMount
+        .close()
+        .catch((error) => logger.error({ err: error }, 'error while closing the console'));
       await database
         .close()
         .catch((error) => logger.error({ err: error }, 'error while closing the database'));

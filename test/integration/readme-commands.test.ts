@@ -72,6 +72,10 @@ const ELSEWHERE: Record<string, string> = {
   'npm run test:mutation -- --mutate src/shared/money.ts': 'the same, for one file',
   'npm run test:mutation -- --summary': 'run below: it only reads test/mutation/',
   'npm run test:mutation -- --survivors': 'run below: its list must be test/mutation/SURVIVORS.md',
+  'npm run console:build': 'test/integration/console-browser.test.ts builds the console with it',
+  'CONSOLE_SCREENSHOTS=1 npx jest console-browser':
+    'npm test runs console-browser (its screenshots to a temporary directory)',
+  'npm run console:metrics': 'test/integration/console-browser.test.ts runs it and checks the size target',
   'FUZZ_SEED=n FUZZ_RUNS=n npx jest bad-input': 'npm test runs bad-input with its fixed seed',
   'MODEL_SEED=n MODEL_OPS=n npx jest money-model': 'npm test runs money-model with its fixed seed',
 };
@@ -80,7 +84,7 @@ type Run = { code: number | null; stdout: string; output: string };
 
 function sh(command: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', command], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn('bash', ['-c', command], { cwd: root, env: asUser(env) });
     let [stdout, output] = ['', ''];
     child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), (output += chunk.toString())));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -90,6 +94,12 @@ function sh(command: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promi
       resolve({ code, stdout, output });
     });
   });
+}
+
+/** A user's environment: this process's, without jest's NODE_ENV=test, plus the test's own. */
+function asUser(own: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_ENV: _jest, ...inherited } = process.env;
+  return { ...inherited, ...own };
 }
 
 let base: string;
@@ -152,7 +162,7 @@ test('each command exits 0 on a fresh data directory with no service running', a
 
 test('beside a running service each command exits 0, and the curl examples answer as the README says', async () => {
   let output = '';
-  service = spawn('bash', ['-c', 'exec npm start'], { cwd: root, env: { ...process.env, ...env } });
+  service = spawn('bash', ['-c', 'exec npm start'], { cwd: root, env: asUser(env) });
   service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 120_000;
@@ -174,6 +184,20 @@ test('beside a running service each command exits 0, and the curl examples answe
     if (comments.length > 0) expect(JSON.parse(run.stdout)).toEqual(JSON.parse(comments.join('\n')));
     else expect(run.stdout.split('\r\n')[0]).toMatch(/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)+$/);
   }
+  // The console is at / (Vite's dev middleware under npm start): its page and its entry module,
+  // compiled on request, and the demo users the sign-in page offers.
+  const page = await fetch(`http://localhost:${port}/`);
+  expect([page.status, await page.text()]).toEqual([200, expect.stringContaining('<div id="root"></div>')]);
+  const entry = await fetch(`http://localhost:${port}/src/main.tsx`);
+  expect([entry.status, entry.headers.get('content-type')]).toEqual([
+    200,
+    expect.stringContaining('javascript'),
+  ]);
+  const demoUsers = (await (await fetch(`http://localhost:${port}/console/demo-users`)).json()) as {
+    token: string;
+  }[];
+  expect(demoUsers.map((user) => user.token)).toContain('demo_csm_token');
+  expect(output).toContain(`Console: http://localhost:${port}/`);
   const exited = new Promise<number | null>((resolve) => service!.once('exit', (code) => resolve(code)));
   service.kill('SIGINT');
   expect(await exited).toBe(0);

@@ -35,6 +35,7 @@ export async function startServerProcess(options: {
       DEMO_SEED: 'false',
       LOG_LEVEL: 'warn',
       DB_POOL_MAX: '8',
+      CONSOLE: 'off', // the console's own tests ask for it
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

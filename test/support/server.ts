@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../../src/app';
+import { mountConsole, type DemoSignIn } from '../../src/console';
 import { loadConfig, type Config } from '../../src/config';
 import type { Database } from '../../src/db/knex';
 
@@ -35,10 +36,17 @@ export type TestServer = {
   close: () => Promise<void>;
 };
 
-export async function startTestServer(db: Database, overrides: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+export async function startTestServer(
+  db: Database,
+  overrides: NodeJS.ProcessEnv = {},
+  options: { demoUsers?: readonly DemoSignIn[] } = {},
+): Promise<TestServer> {
   const config = testConfig(overrides);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }); // TEST_LOG_LEVEL=debug to see a test server's logs
-  const server = http.createServer(createApp({ db, config, logger, fiscalCalendar: config.fiscal }));
+  const app = createApp({ db, config, logger, fiscalCalendar: config.fiscal });
+  const server = http.createServer(app);
+  // CONSOLE=dist serves the built console (console/dist) as production does.
+  const mounted = await mountConsole(app, config, { server, demoUsers: options.demoUsers ?? [] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -61,10 +69,12 @@ export async function startTestServer(db: Database, overrides: NodeJS.ProcessEnv
         extensions: body.extensions,
       };
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await mounted.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }

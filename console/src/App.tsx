@@ -1,0 +1,194 @@
+// The console's frame: sign-in until a token is accepted, then the header (who is signed in,
+// language, money unit, sign out), the navigation of what the user's roles may use, and the
+// screen. The API enforces every permission; the console only hides what would be refused.
+import { useMemo, useState } from 'react';
+import { Provider, useQuery } from 'urql';
+import { Link, Redirect, Route, Switch } from 'wouter';
+import { createClient } from './client';
+import type { Locale, MoneyUnit } from './format';
+import { graphql } from './graphql';
+import { activate, LOCALES, t } from './i18n';
+import type { MessageId } from './locales/en';
+import { PrefsContext, usePrefs, type Prefs, type Role } from './prefs';
+import { forgetToken, storedToken, storeToken } from './session';
+import { Loading, QueryError } from './ui';
+import { Accounts } from './screens/Accounts';
+import { Approvals } from './screens/Approvals';
+import { Book } from './screens/Book';
+import { SignIn } from './screens/SignIn';
+
+const MeQuery = graphql(`
+  query Me {
+    me {
+      name
+      roles
+    }
+    fiscalCalendar {
+      timeZone
+      year {
+        fiscalYear
+      }
+    }
+  }
+`);
+
+/** Today in the fiscal time zone, as ISO date text. */
+function todayIn(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
+}
+
+function Nav() {
+  const { can } = usePrefs();
+  const links: [string, MessageId, boolean][] = [
+    ['/accounts', 'nav.accounts', true],
+    ['/book', 'nav.book', can('CSM', 'ADMIN')],
+    ['/approvals', 'nav.approvals', can('SALES_LEADER')],
+  ];
+  return (
+    <nav aria-label={t('nav.main')}>
+      <ul>
+        {links
+          .filter(([, , shown]) => shown)
+          .map(([href, label]) => (
+            <li key={href}>
+              <Link href={href}>{t(label)}</Link>
+            </li>
+          ))}
+      </ul>
+    </nav>
+  );
+}
+
+function Screens() {
+  const { can } = usePrefs();
+  return (
+    <Switch>
+      <Route path="/accounts" component={Accounts} />
+      {can('CSM', 'ADMIN') && <Route path="/book" component={Book} />}
+      {can('SALES_LEADER') && <Route path="/approvals" component={Approvals} />}
+      <Route>
+        <Redirect to={can('SALES_LEADER') && !can('CSM') ? '/approvals' : '/accounts'} />
+      </Route>
+    </Switch>
+  );
+}
+
+function SignedIn({
+  locale,
+  unit,
+  onLocale,
+  onUnit,
+  onSignOut,
+  onRefused,
+}: {
+  locale: Locale;
+  unit: MoneyUnit;
+  onLocale: (locale: Locale) => void;
+  onUnit: (unit: MoneyUnit) => void;
+  onSignOut: () => void;
+  onRefused: () => void;
+}) {
+  const [{ data, fetching, error }] = useQuery({ query: MeQuery });
+  if (fetching && !data) return <Loading />;
+  if (error?.response?.status === 401 || (data && !data.me)) {
+    onRefused();
+    return null;
+  }
+  if (error || !data?.me || !data.fiscalCalendar) return error ? <QueryError error={error} /> : <Loading />;
+  const prefs: Prefs = {
+    locale,
+    unit,
+    timeZone: data.fiscalCalendar.timeZone,
+    fiscalYear: data.fiscalCalendar.year.fiscalYear,
+    today: todayIn(data.fiscalCalendar.timeZone),
+    user: { name: data.me.name, roles: data.me.roles as Role[] },
+  };
+  return (
+    <PrefsContext.Provider value={prefs}>
+      <a href="#main" className="skip">
+        {t('app.skip')}
+      </a>
+      <header>
+        <p className="brand">{t('app.title')}</p>
+        <p>
+          {t('app.signedInAs', {
+            name: prefs.user.name,
+            roles: prefs.user.roles.map((role) => t(`role.${role}` as MessageId)).join(', '),
+          })}
+        </p>
+        <label>
+          {t('app.language')}{' '}
+          <select value={locale} onChange={(event) => onLocale(event.target.value as Locale)}>
+            {LOCALES.map((option) => (
+              <option key={option} value={option}>
+                {option === 'zh-CN' ? '中文' : 'English'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('app.unit')}{' '}
+          <select value={unit} onChange={(event) => onUnit(event.target.value as MoneyUnit)}>
+            <option value="yuan">{t('app.unit.yuan')}</option>
+            <option value="wan">{t('app.unit.wan')}</option>
+          </select>
+        </label>
+        <button type="button" onClick={onSignOut}>
+          {t('app.signOut')}
+        </button>
+      </header>
+      <Nav />
+      <main id="main">
+        <Screens />
+      </main>
+    </PrefsContext.Provider>
+  );
+}
+
+export function App({ initialLocale }: { initialLocale: Locale }) {
+  const [token, setToken] = useState(storedToken());
+  const [refused, setRefused] = useState(false);
+  const [locale, setLocale] = useState(initialLocale);
+  const [unit, setUnit] = useState<MoneyUnit>('yuan');
+  // A new client per token: nothing cached for one user is shown to the next.
+  const client = useMemo(() => createClient(), [token]);
+  const changeLocale = (next: Locale) => {
+    activate(next, true);
+    setLocale(next);
+  };
+  if (!token)
+    return (
+      <SignIn
+        refused={refused}
+        onToken={(given) => {
+          storeToken(given);
+          setRefused(false);
+          setToken(given);
+        }}
+      />
+    );
+  return (
+    <Provider value={client}>
+      <SignedIn
+        locale={locale}
+        unit={unit}
+        onLocale={changeLocale}
+        onUnit={setUnit}
+        onSignOut={() => {
+          forgetToken();
+          setToken(null);
+        }}
+        onRefused={() => {
+          forgetToken();
+          setRefused(true);
+          setToken(null);
+        }}
+      />
+    </Provider>
+  );
+}

@@ -1,0 +1,32 @@
+// Small pieces every screen uses: the loading and error states of a query, and a field's error.
+import type { CombinedError } from 'urql';
+import { t } from './i18n';
+
+export function Loading() {
+  return (
+    <p role="status" aria-live="polite">
+      {t('app.loading')}
+    </p>
+  );
+}
+
+export function QueryError({ error }: { error: CombinedError }) {
+  const message = error.graphQLErrors[0]?.message ?? error.networkError?.message ?? error.message;
+  return (
+    <p role="alert" className="error">
+      {t('app.error', { message })}
+    </p>
+  );
+}
+
+/** The API's typed error, shown beside the control its `field` names. */
+export type FieldError = { field: string | null; message: string };
+
+export function ErrorFor({ id, error }: { id: string; error: FieldError | null }) {
+  if (!error) return null;
+  return (
+    <p id={id} role="alert" className="error">
+      {error.message}
+    </p>
+  );
+}
