@@ -14,6 +14,7 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
     NODE_ENV: 'test',
     TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY,
     LOG_LEVEL: 'silent',
+    CONSOLE: 'off', // the console's own tests ask for it (a production config would want console/dist)
     ...overrides,
   });
 }
