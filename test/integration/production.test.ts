@@ -83,6 +83,7 @@ test('npm run seed refuses NODE_ENV=production, and a database a production serv
       DATABASE_URL: database.url,
       PORT: '0',
       LOG_LEVEL: 'warn',
+      CONSOLE: 'off', // an API-only production server (the console's dist is not built here)
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
