@@ -3,6 +3,7 @@
 // - keysetConnection: cursors over a unique, ordered key (stable while rows are added);
 // - offsetConnection: cursors over positions, for reports computed whole or ranked by a figure
 //   (a row added or re-ranked between two pages can shift the positions, as in any ranking).
+import type { DateTime } from 'luxon';
 import { ValidationError } from './errors';
 
 export const PAGE_SIZE_DEFAULT = 50;
@@ -68,6 +69,15 @@ export function tupleKey<K extends (string | number)[]>(
 
 export const isStringPairKey = (value: unknown): value is [string, string] =>
   Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string');
+
+/** The key of a list newest first: [created_at as ISO text, id] (the rows keep created_at to the millisecond). */
+export const newestFirstKey = {
+  of: (row: { createdAt: DateTime; id: string }): [string, string] => [
+    row.createdAt.toUTC().toISO()!,
+    row.id,
+  ],
+  is: isStringPairKey,
+};
 
 function pageSize(args: ConnectionArgs, sizeMax = PAGE_SIZE_MAX): number {
   for (const name of ['first', 'last'] as const) {

@@ -435,16 +435,7 @@ export async function listBookings(
   page: PageRequest<[string, string]>,
 ): Promise<Booking[]> {
   const query = filteredBookings(db, filter).select('b.*');
-  if (page.after) query.whereRaw('(b.created_at, b.id) < (?::timestamptz, ?::uuid)', page.after);
-  if (page.before) query.whereRaw('(b.created_at, b.id) > (?::timestamptz, ?::uuid)', page.before);
-  const direction = page.inverted ? 'asc' : 'desc';
-  query
-    .orderBy([
-      { column: 'b.created_at', order: direction },
-      { column: 'b.id', order: direction },
-    ])
-    .limit(page.limit);
-  return (await query).map(toBooking);
+  return (await keysetPage(query, ['b.created_at', 'b.id'], page, { descending: true })).map(toBooking);
 }
 
 export async function insertBookingPeople(

@@ -19,8 +19,8 @@ import { MONEY_SCALE, type Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { csmScope, loadReadableAccount } from '../customers/access';
 import {
-  isStringPairKey,
   keysetConnection,
+  newestFirstKey,
   type Connection,
   type ConnectionArgs,
 } from '../../shared/pagination';
@@ -382,10 +382,7 @@ export async function listBookings(
   const visibleToCsmPersonId = csmScope(context.actor);
   return keysetConnection(
     page,
-    {
-      of: (b: repository.Booking) => [b.createdAt.toUTC().toISO()!, b.id] as [string, string],
-      is: isStringPairKey,
-    },
+    newestFirstKey,
     (request) => repository.listBookings(context.db, { ...filter, visibleToCsmPersonId }, request),
     () => repository.countBookings(context.db, { ...filter, visibleToCsmPersonId }),
   );

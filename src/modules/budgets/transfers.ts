@@ -14,8 +14,8 @@ import {
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import {
-  isStringPairKey,
   keysetConnection,
+  newestFirstKey,
   type Connection,
   type ConnectionArgs,
 } from '../../shared/pagination';
@@ -203,10 +203,7 @@ export async function listTransfers(
   const filter = { state: options.pendingOnly ? ('REQUESTED' as const) : null };
   return keysetConnection(
     page,
-    {
-      of: (transfer: Transfer) => [transfer.createdAt.toUTC().toISO()!, transfer.id] as [string, string],
-      is: isStringPairKey,
-    },
+    newestFirstKey,
     (request) => repository.listTransfers(context.db, filter, request),
     () => repository.countTransfers(context.db, filter),
   );

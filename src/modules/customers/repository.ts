@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import { countRows, type Queryable } from '../../db/transaction';
 import { fromDatabase, toDatabase } from '../../shared/money';
+import { keysetPage } from '../../db/keyset';
 import type { PageRequest } from '../../shared/pagination';
 import type { Tier, TieringFigures, TieringPolicy } from './rules';
 
@@ -171,16 +172,7 @@ export async function listCustomers(
   page: PageRequest<[string, string]>,
 ): Promise<Customer[]> {
   const query = filteredCustomers(db, filter).select('*');
-  if (page.after) query.whereRaw('(name, id) > (?, ?)', page.after);
-  if (page.before) query.whereRaw('(name, id) < (?, ?)', page.before);
-  const direction = page.inverted ? 'desc' : 'asc';
-  query
-    .orderBy([
-      { column: 'name', order: direction },
-      { column: 'id', order: direction },
-    ])
-    .limit(page.limit);
-  return (await query).map(toCustomer);
+  return (await keysetPage(query, ['name', 'id'], page)).map(toCustomer);
 }
 
 type TierChangeRow = {

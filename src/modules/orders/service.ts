@@ -6,8 +6,8 @@ import { NotFoundError, ValidationError } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import {
-  isStringPairKey,
   keysetConnection,
+  newestFirstKey,
   type Connection,
   type ConnectionArgs,
 } from '../../shared/pagination';
@@ -189,10 +189,7 @@ export async function listOrders(
   const scoped = { ...filter, visibleToCsmPersonId: csmScope(context.actor) };
   return keysetConnection(
     page,
-    {
-      of: (order: PaidOrder) => [order.createdAt.toUTC().toISO()!, order.id] as [string, string],
-      is: isStringPairKey,
-    },
+    newestFirstKey,
     (request) => repository.listOrders(context.db, scoped, request),
     () => repository.countOrders(context.db, scoped),
   );
