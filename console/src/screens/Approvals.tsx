@@ -1,7 +1,8 @@
 // A sales leader's inbox: bookings waiting for an exception and budget transfers waiting for a
 // decision, each with the figures needed to decide, approved or rejected in one click.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { useAttemptKeys } from '../attempts';
 import { graphql } from '../graphql';
 import { t } from '../i18n';
 import { usePrefs } from '../prefs';
@@ -97,13 +98,29 @@ const DecideTransfer = graphql(`
   }
 `);
 
-/** One idempotency key per decision (item and verdict), kept if the click is retried. */
-function useDecisionKeys() {
-  const keys = useRef(new Map<string, string>());
-  return (decision: string) => {
-    if (!keys.current.has(decision)) keys.current.set(decision, crypto.randomUUID());
-    return keys.current.get(decision)!;
-  };
+/** Approve and reject: one click decides, with one idempotency key per item and verdict. */
+function DecisionButtons({
+  id,
+  keyFor,
+  decide,
+}: {
+  id: string;
+  keyFor: (attempt: string) => string;
+  decide: (approve: boolean, idempotencyKey: string) => Promise<void>;
+}) {
+  return (
+    <>
+      {[true, false].map((approve) => (
+        <button
+          key={String(approve)}
+          type="button"
+          onClick={() => void decide(approve, keyFor(`${id}|${approve}`))}
+        >
+          {approve ? t('approvals.approve') : t('approvals.reject')}
+        </button>
+      ))}
+    </>
+  );
 }
 
 export function Approvals() {
@@ -114,7 +131,7 @@ export function Approvals() {
   });
   const [, decideException] = useMutation(DecideException);
   const [, decideTransfer] = useMutation(DecideTransfer);
-  const keyFor = useDecisionKeys();
+  const { keyFor } = useAttemptKeys();
   const [messages, setMessages] = useState<Record<string, string>>({});
   const answered = (id: string, answer: { __typename: string; message?: string } | null | undefined) => {
     setMessages((now) => ({
@@ -151,24 +168,16 @@ export function Approvals() {
                 remaining: money(booking.budget.remainingAmount, booking.budget.currency),
               })}
             </p>
-            {[true, false].map((approve) => (
-              <button
-                key={String(approve)}
-                type="button"
-                onClick={async () => {
-                  const result = await decideException({
-                    input: {
-                      bookingId: booking.id,
-                      approve,
-                      idempotencyKey: keyFor(`${booking.id}|${approve}`),
-                    },
-                  });
-                  answered(booking.id, result.data?.decideBookingException);
-                }}
-              >
-                {approve ? t('approvals.approve') : t('approvals.reject')}
-              </button>
-            ))}
+            <DecisionButtons
+              id={booking.id}
+              keyFor={keyFor}
+              decide={async (approve, idempotencyKey) => {
+                const result = await decideException({
+                  input: { bookingId: booking.id, approve, idempotencyKey },
+                });
+                answered(booking.id, result.data?.decideBookingException);
+              }}
+            />
             {messages[booking.id] && <p role="status">{messages[booking.id]}</p>}
           </li>
         ))}
@@ -186,24 +195,16 @@ export function Approvals() {
               })}
             </p>
             <p>{transfer.reason}</p>
-            {[true, false].map((approve) => (
-              <button
-                key={String(approve)}
-                type="button"
-                onClick={async () => {
-                  const result = await decideTransfer({
-                    input: {
-                      transferId: transfer.id,
-                      approve,
-                      idempotencyKey: keyFor(`${transfer.id}|${approve}`),
-                    },
-                  });
-                  answered(transfer.id, result.data?.decideBudgetTransfer);
-                }}
-              >
-                {approve ? t('approvals.approve') : t('approvals.reject')}
-              </button>
-            ))}
+            <DecisionButtons
+              id={transfer.id}
+              keyFor={keyFor}
+              decide={async (approve, idempotencyKey) => {
+                const result = await decideTransfer({
+                  input: { transferId: transfer.id, approve, idempotencyKey },
+                });
+                answered(transfer.id, result.data?.decideBudgetTransfer);
+              }}
+            />
             {messages[transfer.id] && <p role="status">{messages[transfer.id]}</p>}
           </li>
         ))}

@@ -3,9 +3,10 @@
 // remaining before and after. The idempotency key is made once per attempt and kept for a retry
 // of that same attempt; a changed choice is a new attempt. When the budget is short the CSM can
 // file an exception with a reason instead.
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useSearch } from 'wouter';
+import { useAttemptKeys } from '../attempts';
 import { graphql } from '../graphql';
 import { t } from '../i18n';
 import type { MessageId } from '../locales/en';
@@ -115,11 +116,7 @@ export function Book() {
   const [booking, book] = useMutation(BookMutation);
   // One key per attempt: the same choices retried keep it, so a lost answer is not a second booking.
   const attempt = `${accountId}|${serviceId}|${day}|${reason}`;
-  const keys = useRef(new Map<string, string>());
-  const keyFor = (choice: string) => {
-    if (!keys.current.has(choice)) keys.current.set(choice, crypto.randomUUID());
-    return keys.current.get(choice)!;
-  };
+  const { keyFor, forget } = useAttemptKeys();
   const accountOptions = useMemo(
     () => accounts.data?.budgets?.edges.map((edge) => edge.node.account) ?? [],
     [accounts.data],
@@ -144,7 +141,7 @@ export function Book() {
       return;
     }
     if (answer.__typename === 'Booking') {
-      keys.current.clear();
+      forget();
       setDone(
         answer.state === 'PENDING_APPROVAL'
           ? t('book.filed', { service: answer.service.name })
