@@ -163,6 +163,12 @@ describe('gaps', () => {
     const keyness = all.map((gap) => gap.account.keyAccount);
     expect(new Set(keyness)).toEqual(new Set([true, false]));
     expect(keyness).toEqual([...keyness].sort((a, b) => Number(b) - Number(a)));
+    // The count comes with a small page: the whole list's size, not the page's.
+    const counted = await server.graphql<{ coverageGaps: { totalCount: number } }>(
+      users.finance.token,
+      '{ coverageGaps(first: 2) { totalCount } }',
+    );
+    expect([all.length > 3, counted.data!.coverageGaps.totalCount]).toEqual([true, all.length]);
     const filtered = await gaps('kinds: [MISSING_SUPPORT_TEAM]');
     expect(new Set(filtered.map((gap) => gap.kind))).toEqual(new Set(['MISSING_SUPPORT_TEAM']));
     expect(filtered.map((gap) => gap.account.id)).toEqual(
