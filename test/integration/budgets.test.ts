@@ -647,6 +647,94 @@ describe('budgets', () => {
     ]);
   });
 
+  test('a decision carries the sales leader’s reason: returned, kept on the row, audited; a blank one is refused naming input.reason', async () => {
+    const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '100' });
+    const other = await keyAccountWithBudget(database.db, org, finance(), { amount: '100' });
+    const service = await createFreeService(database.db, admin(), '150');
+    const pending = await gql(users.csm.token, BOOK, {
+      input: {
+        accountId: account.id,
+        serviceId: service.id,
+        plannedDate: inDays(2),
+        requestException: true,
+        exceptionReason: 'renewal at risk',
+        idempotencyKey: key(),
+      },
+    });
+    const DECIDE_WITH_REASON = `mutation($input: DecideBookingExceptionInput!) { decideBookingException(input: $input) { __typename ... on Booking { state exceptionDecisionReason } ... on Error { code field message } } }`;
+    const blank = await gql(users.salesLeader.token, DECIDE_WITH_REASON, {
+      input: { bookingId: pending.id, approve: false, reason: '   ', idempotencyKey: key() },
+    });
+    expect(blank).toEqual({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_FAILED',
+      field: 'input.reason',
+      message: 'a reason of 1–1000 characters is required',
+    });
+    const rejected = await gql(users.salesLeader.token, DECIDE_WITH_REASON, {
+      input: {
+        bookingId: pending.id,
+        approve: false,
+        reason: ' spend it on the Q3 review instead ',
+        idempotencyKey: key(),
+      },
+    });
+    expect(rejected).toEqual({
+      __typename: 'Booking',
+      state: 'REJECTED',
+      exceptionDecisionReason: 'spend it on the Q3 review instead',
+    });
+    const audit = await database
+      .db('audit_log')
+      .where({ entity_id: pending.id, action: 'booking.rejectException' })
+      .first();
+    expect(audit.after.exceptionDecisionReason).toBe('spend it on the Q3 review instead');
+
+    const REQUEST = `mutation($input: RequestBudgetTransferInput!) { requestBudgetTransfer(input: $input) { ... on BudgetTransfer { id } } }`;
+    const transfer = await gql(users.csm.token, REQUEST, {
+      input: {
+        fromBudgetId: budget.id,
+        toBudgetId: other.budget.id,
+        amount: '10',
+        reason: 'x',
+        idempotencyKey: key(),
+      },
+    });
+    const DECIDE_TRANSFER = `mutation($input: DecideBudgetTransferInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { state decisionReason } ... on Error { field } } }`;
+    const tooLong = await gql(users.salesLeader.token, DECIDE_TRANSFER, {
+      input: { transferId: transfer.id, approve: true, reason: 'x'.repeat(1001), idempotencyKey: key() },
+    });
+    expect(tooLong).toEqual({ __typename: 'ValidationError', field: 'input.reason' });
+    const approved = await gql(users.salesLeader.token, DECIDE_TRANSFER, {
+      input: {
+        transferId: transfer.id,
+        approve: true,
+        reason: 'same team, better odds',
+        idempotencyKey: key(),
+      },
+    });
+    expect(approved).toEqual({
+      __typename: 'BudgetTransfer',
+      state: 'APPROVED',
+      decisionReason: 'same team, better odds',
+    });
+    // Without a reason, as before: null.
+    const second = await gql(users.csm.token, REQUEST, {
+      input: {
+        fromBudgetId: budget.id,
+        toBudgetId: other.budget.id,
+        amount: '10',
+        reason: 'y',
+        idempotencyKey: key(),
+      },
+    });
+    expect(
+      await gql(users.salesLeader.token, DECIDE_TRANSFER, {
+        input: { transferId: second.id, approve: false, idempotencyKey: key() },
+      }),
+    ).toEqual({ __typename: 'BudgetTransfer', state: 'REJECTED', decisionReason: null });
+  });
+
   test('leaving A/C is blocked while bookings are open or the budget has funds', async () => {
     const { account } = await keyAccountWithBudget(database.db, org, finance(), { amount: '100' });
     const service = await createFreeService(database.db, admin(), '10');

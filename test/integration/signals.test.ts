@@ -243,6 +243,29 @@ test('burn forecast: P runs out (already over), Q is largely unused; as of the y
   expect(nodesOf(atStart.burnForecasts).map((b) => b.projectedAmount)).toEqual(['0.00', '0.00']);
 });
 
+test('burn forecasts of one account, and a CSM sees only their own accounts’ (their board flags them)', async () => {
+  type Names = { burnForecasts: Nodes<{ budget: { account: { name: string } }; status: string }> };
+  const names = async (args: string, token?: string) =>
+    nodesOf(
+      (
+        await q<Names>(
+          `{ burnForecasts(fiscalYear: ${fy}${args}) { edges { node { budget { account { name } } status } } } }`,
+          token,
+        )
+      ).burnForecasts,
+    ).map((b) => b.budget.account.name);
+  expect(await names(`, accountId: "${ids.q}"`)).toEqual(['Signal Q']);
+  expect(await names('', users.csm.token)).toEqual(['Signal P', 'Signal Q']);
+  expect(await names(`, accountId: "${ids.p}"`, users.csm.token)).toEqual(['Signal P']);
+  expect(await names('', users.otherCsm.token)).toEqual([]);
+  expect(await names(`, accountId: "${ids.p}"`, users.otherCsm.token)).toEqual([]);
+  const bad = await server.graphql(
+    users.finance.token,
+    `{ burnForecasts(fiscalYear: ${fy}, accountId: "nope") { totalCount } }`,
+  );
+  expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'accountId' });
+});
+
 test('tier review: Q (C, uplift 3, won 1,000,000) → A; P (A, 110% used, no output, high contribution) → B; nothing changes', async () => {
   type Proposals = {
     tierReviewProposals: Nodes<{

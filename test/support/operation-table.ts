@@ -118,9 +118,10 @@ export const QUERIES: Record<string, Row> = {
     sees: mentionsOwn,
   },
   burnForecasts: {
-    expected: REPORTING,
-    document: `query($y: Int!) { burnForecasts(fiscalYear: $y) { __typename } }`,
+    expected: OWN_ACCOUNT_LIST,
+    document: `query($y: Int!) { burnForecasts(fiscalYear: $y) { edges { node { budget { account { id } } } } } }`,
     variables: (f) => ({ y: f.year }),
+    sees: mentionsOwn,
   },
   channelPartners: { expected: EVERYONE, document: `{ channelPartners { id } }`, variables: () => ({}) },
   costAllocation: {

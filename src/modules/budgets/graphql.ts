@@ -316,6 +316,10 @@ export const BookingRef = builder.loadableObject('Booking', {
       nullable: true,
       description: 'Why an over-budget exception was asked for.',
     }),
+    exceptionDecisionReason: t.exposeString('exceptionDecisionReason', {
+      nullable: true,
+      description: 'Why the sales leader approved or rejected the exception, when they said.',
+    }),
     overrun: t.exposeBoolean('overrun', {
       description:
         'True when it took the budget past zero (WARN policy, approved exception, or a costlier delivery).',
@@ -357,6 +361,10 @@ const TransferRef = builder.objectRef<Transfer>('BudgetTransfer').implement({
     }),
     requestedByUserId: t.exposeID('requestedBy', { description: 'Who asked.' }),
     decidedByUserId: t.exposeID('decidedBy', { nullable: true, description: 'Who decided.' }),
+    decisionReason: t.exposeString('decisionReason', {
+      nullable: true,
+      description: 'Why it was approved or rejected, when the sales leader said.',
+    }),
     createdAt: t.field({ type: 'DateTime', description: 'When requested.', resolve: (x) => x.createdAt }),
   }),
 });
@@ -646,6 +654,10 @@ const DecideExceptionInput = builder.inputType('DecideBookingExceptionInput', {
     }),
     id: t.id({ ...DEPRECATED_DECISION_ID, deprecationReason: 'Use bookingId, as deliver and cancel do.' }),
     approve: t.boolean({ description: 'true to approve, false to reject.' }),
+    reason: t.string({
+      required: false,
+      description: 'Why (1–1000 characters), shown to who asked; optional.',
+    }),
     idempotencyKey: t.string(IDEMPOTENCY_KEY),
   }),
 });
@@ -659,6 +671,10 @@ const DecideTransferInput = builder.inputType('DecideBudgetTransferInput', {
     }),
     id: t.id({ ...DEPRECATED_DECISION_ID, deprecationReason: 'Use transferId.' }),
     approve: t.boolean({ description: 'true to approve, false to reject.' }),
+    reason: t.string({
+      required: false,
+      description: 'Why (1–1000 characters), shown to who asked; optional.',
+    }),
     idempotencyKey: t.string(IDEMPOTENCY_KEY),
   }),
 });
@@ -765,6 +781,7 @@ builder.mutationFields((t) => ({
       bookings.decideBookingException(context, {
         bookingId: renamedId(input.bookingId, input.id, 'input.bookingId', 'input.id'),
         approve: input.approve,
+        reason: input.reason ?? null,
         idempotencyKey: input.idempotencyKey,
       }),
   }),
@@ -792,6 +809,7 @@ builder.mutationFields((t) => ({
       transfers.decideBudgetTransfer(context, {
         transferId: renamedId(input.transferId, input.id, 'input.transferId', 'input.id'),
         approve: input.approve,
+        reason: input.reason ?? null,
         idempotencyKey: input.idempotencyKey,
       }),
   }),

@@ -61,6 +61,7 @@ export type Booking = {
   notes: string;
   exceptionReason: string | null;
   exceptionDecidedBy: string | null;
+  exceptionDecisionReason: string | null;
   overrun: boolean;
   createdAt: DateTime;
   deliveredAt: DateTime | null;
@@ -78,6 +79,7 @@ export type Transfer = {
   state: TransferState;
   requestedBy: string;
   decidedBy: string | null;
+  decisionReason: string | null;
   createdAt: DateTime;
 };
 
@@ -131,6 +133,7 @@ const toBooking = (row: any): Booking => ({
   notes: row.notes,
   exceptionReason: row.exception_reason,
   exceptionDecidedBy: row.exception_decided_by,
+  exceptionDecisionReason: row.exception_decision_reason,
   overrun: row.overrun,
   createdAt: DateTime.fromJSDate(row.created_at),
   deliveredAt: row.delivered_at ? DateTime.fromJSDate(row.delivered_at) : null,
@@ -148,6 +151,7 @@ const toTransfer = (row: any): Transfer => ({
   state: row.state,
   requestedBy: row.requested_by,
   decidedBy: row.decided_by,
+  decisionReason: row.decision_reason,
   createdAt: DateTime.fromJSDate(row.created_at),
 });
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -327,7 +331,13 @@ export async function insertBooking(
   db: Queryable,
   booking: Omit<
     Booking,
-    'id' | 'createdAt' | 'deliveredAt' | 'closedAt' | 'actualCost' | 'exceptionDecidedBy'
+    | 'id'
+    | 'createdAt'
+    | 'deliveredAt'
+    | 'closedAt'
+    | 'actualCost'
+    | 'exceptionDecidedBy'
+    | 'exceptionDecisionReason'
   > & {
     id?: string;
   },
@@ -361,6 +371,7 @@ export async function updateBooking(
     actualCost?: Decimal;
     overrun?: boolean;
     exceptionDecidedBy?: string | null;
+    exceptionDecisionReason?: string | null;
   },
 ): Promise<Booking> {
   const now = db.raw('now()');
@@ -371,6 +382,9 @@ export async function updateBooking(
       ...(changes.actualCost !== undefined && { actual_cost: toDatabase(changes.actualCost) }),
       ...(changes.overrun !== undefined && { overrun: changes.overrun }),
       ...(changes.exceptionDecidedBy !== undefined && { exception_decided_by: changes.exceptionDecidedBy }),
+      ...(changes.exceptionDecisionReason !== undefined && {
+        exception_decision_reason: changes.exceptionDecisionReason,
+      }),
       ...(changes.state === 'BOOKED' && { booked_at: now }),
       ...(changes.state === 'DELIVERED' && { delivered_at: now, closed_at: now }),
       ...(['CANCELLED', 'EXPIRED', 'REJECTED'].includes(changes.state) && { closed_at: now }),
@@ -476,7 +490,7 @@ export async function findLapsedBookings(db: Queryable, cutoff: string, limit: n
 
 export async function insertTransfer(
   db: Queryable,
-  transfer: Omit<Transfer, 'id' | 'createdAt' | 'decidedBy' | 'state'>,
+  transfer: Omit<Transfer, 'id' | 'createdAt' | 'decidedBy' | 'decisionReason' | 'state'>,
 ): Promise<Transfer> {
   const [row] = await db('budget_transfers')
     .insert({
@@ -509,10 +523,11 @@ export async function decideTransfer(
   id: string,
   state: TransferState,
   decidedBy: string,
+  decisionReason: string | null,
 ): Promise<Transfer> {
   const [row] = await db('budget_transfers')
     .where({ id })
-    .update({ state, decided_by: decidedBy, decided_at: db.raw('now()') })
+    .update({ state, decided_by: decidedBy, decision_reason: decisionReason, decided_at: db.raw('now()') })
     .returning('*');
   return toTransfer(row);
 }

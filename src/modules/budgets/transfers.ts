@@ -113,11 +113,12 @@ export async function requestBudgetTransfer(
 
 export async function decideBudgetTransfer(
   context: UseCaseContext,
-  input: { transferId: string; approve: boolean; idempotencyKey: string },
+  input: { transferId: string; approve: boolean; reason?: string | null; idempotencyKey: string },
 ): Promise<Transfer> {
   if (!hasRole(context.actor, 'SALES_LEADER'))
     throw new ForbiddenActionError('only a SALES_LEADER may decide budget transfers');
   const transferId = requireId(input.transferId, 'input.transferId');
+  const reason = input.reason == null ? null : validateReasonText(input.reason, 'input.reason');
   return idempotentTransaction(
     context,
     { operation: 'decideBudgetTransfer', input },
@@ -134,8 +135,8 @@ export async function decideBudgetTransfer(
           owned: { type: 'BudgetTransfer', id: transfer.id },
         });
       },
-      // Stryker restore all
     },
+    // Stryker restore all
     async (trx) => {
       const unlocked = await repository.findTransferById(trx, transferId);
       if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.transferId');
@@ -178,6 +179,7 @@ export async function decideBudgetTransfer(
         transferId,
         input.approve ? 'APPROVED' : 'REJECTED',
         context.actor!.userId,
+        reason,
       );
       await recordAudit(trx, context, {
         action: input.approve ? 'budgetTransfer.approve' : 'budgetTransfer.reject',

@@ -1,6 +1,7 @@
 // GraphQL for fairness signals, burn-rate forecasts, tier review proposals and the paid P&L.
 import { accountScoped, builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
+import { optionalId } from '../../shared/ids';
 import { arrayConnection } from '../../shared/pagination';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { BudgetRef } from '../budgets/graphql';
@@ -208,8 +209,8 @@ builder.queryFields((t) => ({
     {
       type: BurnRef,
       description:
-        'Each budget of a fiscal year projected to the year end, flagging early run-outs and large underuse.',
-      authScopes: readers,
+        'Each budget of a fiscal year projected to the year end, flagging early run-outs and large underuse. FINANCE, SALES_LEADER and ADMIN see all; a CSM their own accounts.',
+      authScopes: { authenticated: true },
       args: {
         fiscalYear: t.arg.int({ description: 'Fiscal year.' }),
         at: t.arg({
@@ -217,9 +218,18 @@ builder.queryFields((t) => ({
           required: false,
           description: 'Project as of this instant (now when omitted).',
         }),
+        accountId: t.arg.id({ required: false, description: 'Only this account’s budget.' }),
       },
       resolve: async (_root, args, context) =>
-        arrayConnection(args, await service.burnRate(context, args.fiscalYear, args.at ?? null)),
+        arrayConnection(
+          args,
+          await service.burnRate(
+            context,
+            args.fiscalYear,
+            args.at ?? null,
+            optionalId(args.accountId, 'accountId') ?? null,
+          ),
+        ),
     },
     { description: 'A page of burn forecasts.' },
     { description: 'A burn forecast and its cursor.' },

@@ -9,6 +9,7 @@ import { fiscalLabel, fiscalRange, fiscalYearRange, type FiscalPeriod } from '..
 import { formatMoney, type Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { findBudgetFor } from '../budgets/repository';
+import { csmScope } from '../customers/access';
 import { findFinancials, findPolicy } from '../customers/repository';
 import { validateFiscalYear } from '../customers/service';
 import type { Tier } from '../customers/rules';
@@ -123,15 +124,17 @@ export async function burnRate(
   context: UseCaseContext,
   fiscalYearInput: number,
   at: DateTime | null,
+  accountId: string | null = null,
 ): Promise<BurnView[]> {
-  requireReader(context);
+  // A CSM sees the forecasts of their own accounts (their board flags them); the others see all.
+  const scope = csmScope(context.actor);
   const fiscalYear = validateFiscalYear(fiscalYearInput, 'fiscalYear');
   const range = fiscalYearRange(context.fiscalCalendar, fiscalYear);
   const now = at ?? DateTime.now();
   const yearMs = range.end.toMillis() - range.start.toMillis();
   const elapsed = (now.toMillis() - range.start.toMillis()) / yearMs;
   const settings = await signals.findSettings(context.db);
-  const rows = await signals.burnInputs(context.db, fiscalYear, now.toJSDate(), null);
+  const rows = await signals.burnInputs(context.db, fiscalYear, now.toJSDate(), scope, accountId);
   return rows.map((row) => {
     const forecast = burnForecast({ ...row, elapsedFraction: elapsed }, settings.underuseRatio);
     const runOutDate =

@@ -108,6 +108,7 @@ export async function burnInputs(
   fiscalYear: number,
   at: Date,
   visibleToCsmPersonId: string | null,
+  accountId: string | null = null,
 ): Promise<BurnRow[]> {
   const result = await db.raw(
     `select b.id, b.account_id,
@@ -118,9 +119,10 @@ export async function burnInputs(
        join customers c on c.id = b.account_id
        left join ledger_entries e on e.budget_id = b.id and e.created_at < ?
       where b.fiscal_year = ? and b.closed_at is null and (?::uuid is null or c.csm_person_id = ?::uuid)
+        and (?::uuid is null or b.account_id = ?::uuid)
       group by b.id, c.name
       order by c.name, b.id`,
-    [at, fiscalYear, visibleToCsmPersonId, visibleToCsmPersonId],
+    [at, fiscalYear, visibleToCsmPersonId, visibleToCsmPersonId, accountId, accountId],
   );
   return (result.rows as any[]).map((row) => ({
     budgetId: row.id,
