@@ -1,7 +1,7 @@
 // The console's frame: sign-in until a token is accepted, then the header (who is signed in,
 // language, money unit, sign out), the navigation of what the user's roles may use, and the
 // screen. The API enforces every permission; the console only hides what would be refused.
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Provider, useQuery } from 'urql';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { createClient } from './client';
@@ -16,6 +16,13 @@ import { Accounts } from './screens/Accounts';
 import { Approvals } from './screens/Approvals';
 import { Book } from './screens/Book';
 import { SignIn } from './screens/SignIn';
+
+// The report screens carry the charts: loaded when first opened, not with the board.
+const Allocation = lazy(() => import('./screens/Allocation').then((m) => ({ default: m.Allocation })));
+const Account = lazy(() => import('./screens/account/Account').then((m) => ({ default: m.Account })));
+const Budgets = lazy(() => import('./screens/budgets/Budgets').then((m) => ({ default: m.Budgets })));
+const TierReview = lazy(() => import('./screens/TierReview').then((m) => ({ default: m.TierReview })));
+const Roi = lazy(() => import('./screens/Roi').then((m) => ({ default: m.Roi })));
 
 const MeQuery = graphql(`
   query Me {
@@ -48,6 +55,10 @@ function Nav() {
     ['/accounts', 'nav.accounts', true],
     ['/book', 'nav.book', can('CSM', 'ADMIN')],
     ['/approvals', 'nav.approvals', can('SALES_LEADER')],
+    ['/budgets', 'nav.budgets', can('FINANCE')],
+    ['/allocation', 'nav.allocation', can('FINANCE', 'SALES_LEADER', 'ADMIN')],
+    ['/roi', 'nav.roi', can('FINANCE', 'SALES_LEADER', 'ADMIN')],
+    ['/tiers', 'nav.tiers', can('SALES_LEADER', 'ADMIN')],
   ];
   return (
     <nav aria-label={t('nav.main')}>
@@ -69,8 +80,13 @@ function Screens() {
   return (
     <Switch>
       <Route path="/accounts" component={Accounts} />
+      <Route path="/accounts/:id" component={Account} />
       {can('CSM', 'ADMIN') && <Route path="/book" component={Book} />}
       {can('SALES_LEADER') && <Route path="/approvals" component={Approvals} />}
+      {can('FINANCE') && <Route path="/budgets" component={Budgets} />}
+      {can('FINANCE', 'SALES_LEADER', 'ADMIN') && <Route path="/allocation" component={Allocation} />}
+      {can('FINANCE', 'SALES_LEADER', 'ADMIN') && <Route path="/roi" component={Roi} />}
+      {can('SALES_LEADER', 'ADMIN') && <Route path="/tiers" component={TierReview} />}
       <Route>
         <Redirect to={can('SALES_LEADER') && !can('CSM') ? '/approvals' : '/accounts'} />
       </Route>
@@ -144,7 +160,9 @@ function SignedIn({
       </header>
       <Nav />
       <main id="main">
-        <Screens />
+        <Suspense fallback={<Loading />}>
+          <Screens />
+        </Suspense>
       </main>
     </PrefsContext.Provider>
   );

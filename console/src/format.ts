@@ -81,3 +81,9 @@ export function formatInstant(instant: string, locale: Locale, timeZone: string)
     new Date(instant),
   );
 }
+
+/** A decimal ratio or figure from the API ("2.5000") as the locale writes it, exactly. */
+export function formatDecimal(decimalText: string, locale: Locale): string {
+  parts(decimalText);
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 4 }).format(exact(decimalText));
+}

@@ -30,3 +30,16 @@ export function ErrorFor({ id, error }: { id: string; error: FieldError | null }
     </p>
   );
 }
+
+/**
+ * A request the API refused before it reached the use case (a variable that is no valid Money,
+ * say): a field error when the answer names the field, else the message under the form.
+ */
+export function requestError(error: CombinedError | undefined): FieldError {
+  const first = error?.graphQLErrors[0];
+  const field = first?.extensions?.field;
+  return {
+    field: typeof field === 'string' ? field : null,
+    message: first?.message ?? error?.networkError?.message ?? t('book.retry'),
+  };
+}

@@ -4,10 +4,11 @@
 import { useQuery } from 'urql';
 import { Link } from 'wouter';
 import { graphql, type ResultOf } from '../graphql';
-import { cents, percentOf } from '../format';
 import { t } from '../i18n';
+import type { MessageId } from '../locales/en';
 import { usePrefs } from '../prefs';
 import { Loading, QueryError } from '../ui';
+import { BudgetBar } from './BudgetBar';
 
 const BoardQuery = graphql(`
   query Board($year: Int!) {
@@ -44,6 +45,18 @@ const BoardQuery = graphql(`
         }
       }
     }
+    burnForecasts(fiscalYear: $year, first: 200) {
+      edges {
+        node {
+          status
+          runOutDate
+          explanation
+          budget {
+            id
+          }
+        }
+      }
+    }
     coverageGaps(first: 200) {
       edges {
         node {
@@ -58,47 +71,24 @@ const BoardQuery = graphql(`
   }
 `);
 
-type Budget = NonNullable<ResultOf<typeof BoardQuery>['budgets']>['edges'][number]['node'];
+type BurnForecast = NonNullable<ResultOf<typeof BoardQuery>['burnForecasts']>['edges'][number]['node'];
 
-function BudgetBar({ budget }: { budget: Budget }) {
-  const { money } = usePrefs();
-  const allocated = cents(budget.allocatedAmount);
-  const share = (amount: string) => (allocated > 0n ? Number((cents(amount) * 10000n) / allocated) / 100 : 0);
-  const used = percentOf(cents(budget.reservedAmount) + cents(budget.spentAmount), allocated);
-  const figures = [
-    ['spent', t('accounts.spent'), budget.spentAmount],
-    ['reserved', t('accounts.reserved'), budget.reservedAmount],
-    ['remaining', t('accounts.remaining'), budget.remainingAmount],
-  ] as const;
+/** The burn forecast's flag: runs out early (with the day), largely unused, or on track. */
+function Forecast({ forecast }: { forecast: BurnForecast | null }) {
+  const { day } = usePrefs();
+  if (!forecast) return null;
+  const label =
+    forecast.status === 'RUNS_OUT_EARLY' && forecast.runOutDate
+      ? t('forecast.RUNS_OUT_EARLY', { date: day(forecast.runOutDate) })
+      : t(`forecast.${forecast.status}` as MessageId);
   return (
-    <div className="budget">
-      <div
-        className="bar"
-        role="img"
-        aria-label={figures
-          .map(([, label, amount]) => `${label} ${money(amount, budget.currency)}`)
-          .join(', ')}
-      >
-        {figures.map(([kind, , amount]) => (
-          <span key={kind} className={`bar-${kind}`} style={{ width: `${Math.max(0, share(amount))}%` }} />
-        ))}
-      </div>
-      <dl className="figures">
-        <div>
-          <dt>{t('accounts.allocated')}</dt>
-          <dd data-figure="allocated">{money(budget.allocatedAmount, budget.currency)}</dd>
-        </div>
-        {figures.map(([kind, label, amount]) => (
-          <div key={kind}>
-            <dt>{label}</dt>
-            <dd data-figure={kind}>{money(amount, budget.currency)}</dd>
-          </div>
-        ))}
-      </dl>
-      <p className="used">
-        {used === null ? t('accounts.usedUnknown') : t('accounts.used', { percent: used })}
-      </p>
-    </div>
+    <p
+      data-figure="forecast"
+      className={forecast.status === 'ON_TRACK' ? undefined : 'warning'}
+      title={forecast.explanation}
+    >
+      {label}
+    </p>
   );
 }
 
@@ -108,6 +98,7 @@ export function Accounts() {
   if (fetching && !data) return <Loading />;
   if (error && !data) return <QueryError error={error} />;
   const budgets = data?.budgets?.edges.map((edge) => edge.node) ?? [];
+  const forecasts = new Map(data?.burnForecasts?.edges.map((edge) => [edge.node.budget.id, edge.node]) ?? []);
   const upcoming = (accountId: string) =>
     data?.bookings?.edges.filter((edge) => edge.node.account.id === accountId).map((edge) => edge.node) ?? [];
   const gaps = (accountId: string) =>
@@ -121,10 +112,11 @@ export function Accounts() {
         {budgets.map((budget) => (
           <li key={budget.id} className="card" data-account={budget.account.name}>
             <h2>
-              {budget.account.name}{' '}
+              <Link href={`/accounts/${budget.account.id}`}>{budget.account.name}</Link>{' '}
               <span className="tier">{t('accounts.tier', { tier: budget.account.tier })}</span>
             </h2>
             <BudgetBar budget={budget} />
+            <Forecast forecast={forecasts.get(budget.id) ?? null} />
             <p>{t('accounts.upcoming', { count: upcoming(budget.account.id).length })}</p>
             <ul className="upcoming">
               {upcoming(budget.account.id).map((booking) => (

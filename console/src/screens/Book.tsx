@@ -11,7 +11,7 @@ import { graphql } from '../graphql';
 import { t } from '../i18n';
 import type { MessageId } from '../locales/en';
 import { usePrefs } from '../prefs';
-import { ErrorFor, Loading, QueryError, type FieldError } from '../ui';
+import { ErrorFor, Loading, QueryError, requestError, type FieldError } from '../ui';
 
 const EFFECTS = ['PRICE_ACCEPTANCE', 'RELATIONSHIP_CLOSENESS', 'SOLUTION_ACCEPTANCE', 'OPPORTUNITY'] as const;
 type Effect = (typeof EFFECTS)[number];
@@ -137,7 +137,7 @@ export function Book() {
     });
     const answer = result.data?.bookFreeService;
     if (!answer) {
-      setError({ field: null, message: result.error?.message ?? t('book.retry') });
+      setError(requestError(result.error));
       return;
     }
     if (answer.__typename === 'Booking') {
