@@ -108,6 +108,7 @@ test('a booking keeps each person once, trimmed notes, and no exception reason u
     notes: 'n'.repeat(NOTES_MAX),
     exceptionReason: null,
     exceptionDecidedBy: null,
+    exceptionDecisionReason: null,
     overrun: false,
     createdAt: undefined,
     deliveredAt: null,

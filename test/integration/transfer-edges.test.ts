@@ -62,6 +62,7 @@ test('the CSM of the giving account moves all that remains; the record and both 
     state: 'REQUESTED',
     requestedBy: users.csm.user.id,
     decidedBy: null,
+    decisionReason: null,
     createdAt: undefined,
   });
   // A request moves nothing.
