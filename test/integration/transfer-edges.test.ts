@@ -241,6 +241,23 @@ test('transfers are listed, newest first, only for the roles that read every acc
     first.id,
   ]);
   expect(ours(await listTransfers(finance(), { first: 200 }, { pendingOnly: true }))).toEqual([second.id]);
+  // totalCount counts the whole list under the same filter, not the page (a page of one here).
+  const { all, pending } = (await database
+    .db('budget_transfers')
+    .first(
+      database.db.raw('count(*)::int as all'),
+      database.db.raw(`count(*) filter (where state = 'REQUESTED')::int as pending`),
+    )) as { all: number; pending: number };
+  const counted = async (pendingOnly: boolean) => {
+    const page = await listTransfers(finance(), { first: 1 }, { pendingOnly });
+    return [page.edges.length, await page.totalCount()];
+  };
+  expect([await counted(false), await counted(true)]).toEqual([
+    [1, all],
+    [1, pending],
+  ]);
+  // The filter matters: there are decided transfers too.
+  expect(all).toBeGreaterThan(pending);
   expect(await refusal(() => listTransfers(csm(), { first: 200 }, { pendingOnly: false }))).toEqual({
     error: 'ForbiddenActionError',
     field: null,
