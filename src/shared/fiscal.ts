@@ -73,14 +73,23 @@ export function fiscalRange(calendar: FiscalCalendar, period: FiscalPeriod): Fis
   let offsetMonths = 0;
   let lengthMonths = 12;
   if (period.kind === 'QUARTER') {
-    // Stryker disable next-line ConditionalExpression: equivalent, null < 1 is true in JavaScript (the null test is for the type checker).
-    if (period.quarter === null || period.quarter < 1 || period.quarter > 4)
+    if (
+      // Stryker disable next-line ConditionalExpression: equivalent, null < 1 is true in JavaScript (the null test is for the type checker).
+      period.quarter === null ||
+      period.quarter < 1 ||
+      period.quarter > 4
+    )
       throw new Error('quarter must be 1–4');
     offsetMonths = (period.quarter - 1) * 3;
     lengthMonths = 3;
   } else if (period.kind === 'MONTH') {
-    // Stryker disable next-line ConditionalExpression: equivalent, null < 1 is true in JavaScript (the null test is for the type checker).
-    if (period.month === null || period.month < 1 || period.month > 12) throw new Error('month must be 1–12');
+    if (
+      // Stryker disable next-line ConditionalExpression: equivalent, null < 1 is true in JavaScript (the null test is for the type checker).
+      period.month === null ||
+      period.month < 1 ||
+      period.month > 12
+    )
+      throw new Error('month must be 1–12');
     offsetMonths = period.month - 1;
     lengthMonths = 1;
   }

@@ -688,6 +688,29 @@ describe('budgets', () => {
       .db('audit_log')
       .where({ entity_id: pending.id, action: 'booking.rejectException' })
       .first();
+    // Approved with a reason (on an account of its own): the reservation's ledger entry quotes both reasons.
+    const third = await keyAccountWithBudget(database.db, org, finance(), { amount: '100' });
+    const approvedOne = await gql(users.csm.token, BOOK, {
+      input: {
+        accountId: third.account.id,
+        serviceId: service.id,
+        plannedDate: inDays(3),
+        requestException: true,
+        exceptionReason: 'board visit',
+        idempotencyKey: key(),
+      },
+    });
+    expect(
+      await gql(users.salesLeader.token, DECIDE_WITH_REASON, {
+        input: { bookingId: approvedOne.id, approve: true, reason: 'worth it', idempotencyKey: key() },
+      }),
+    ).toEqual({ __typename: 'Booking', state: 'BOOKED', exceptionDecisionReason: 'worth it' });
+    expect(
+      await database
+        .db('ledger_entries')
+        .where({ booking_id: approvedOne.id, kind: 'RESERVE' })
+        .select('reason'),
+    ).toEqual([{ reason: 'exception approved: board visit (worth it)' }]);
     expect(audit.after.exceptionDecisionReason).toBe('spend it on the Q3 review instead');
 
     const REQUEST = `mutation($input: RequestBudgetTransferInput!) { requestBudgetTransfer(input: $input) { ... on BudgetTransfer { id } } }`;
