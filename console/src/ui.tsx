@@ -43,3 +43,28 @@ export function requestError(error: CombinedError | undefined): FieldError {
     message: first?.message ?? error?.networkError?.message ?? t('book.retry'),
   };
 }
+
+/** An error the server or the network answered, said where the screen shows it. */
+export function Problem({ message }: { message: string }) {
+  return (
+    <p role="alert" className="error">
+      {t('app.error', { message })}
+    </p>
+  );
+}
+
+/**
+ * The states of lists read page by page (pages.ts): the first error among them, else loading
+ * until the main list is in, else nothing (the screen shows the list or its empty state).
+ */
+export function PagesState({
+  main,
+  also = [],
+}: {
+  main: { nodes: readonly unknown[] | null; error: string | null };
+  also?: readonly { error: string | null }[];
+}) {
+  const error = [main, ...also].find((pages) => pages.error)?.error;
+  if (error) return <Problem message={error} />;
+  return main.nodes ? null : <Loading />;
+}

@@ -10,7 +10,7 @@ import type { MessageId } from '../locales/en';
 import { usePrefs } from '../prefs';
 import { storedToken } from '../session';
 import { useEveryPage } from '../pages';
-import { Loading } from '../ui';
+import { PagesState, Problem } from '../ui';
 import { PeriodPicker, periodParams, type Period } from './period';
 
 const AllocationQuery = graphql(`
@@ -236,18 +236,9 @@ export function Allocation() {
         >
           {t('allocation.download')}
         </button>
-        {downloadError && (
-          <p role="alert" className="error">
-            {t('app.error', { message: downloadError })}
-          </p>
-        )}
+        {downloadError && <Problem message={downloadError} />}
       </form>
-      {pages.error && (
-        <p role="alert" className="error">
-          {t('app.error', { message: pages.error })}
-        </p>
-      )}
-      {!pages.nodes && !pages.error && <Loading />}
+      <PagesState main={pages} />
       {report && pages.nodes && groups.length === 0 && (
         <p role="status">{t('allocation.empty', { period: report.period })}</p>
       )}

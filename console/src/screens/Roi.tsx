@@ -11,7 +11,7 @@ import { t } from '../i18n';
 import type { MessageId } from '../locales/en';
 import { usePrefs } from '../prefs';
 import { useEveryPage } from '../pages';
-import { Loading, QueryError } from '../ui';
+import { PagesState, QueryError } from '../ui';
 import { PeriodPicker, type Period } from './period';
 
 const RoiQuery = graphql(`
@@ -274,13 +274,8 @@ export function Roi() {
           </select>
         </label>
       </form>
-      {(ranked.error ?? fairness.error) && (
-        <p role="alert" className="error">
-          {t('app.error', { message: ranked.error ?? fairness.error })}
-        </p>
-      )}
+      <PagesState main={ranked} also={[fairness]} />
       {summaries.error && <QueryError error={summaries.error} />}
-      {!ranked.nodes && !ranked.error && <Loading />}
       {report && ranked.nodes && rows.length === 0 && (
         <p role="status">{t('roi.empty', { period: report.period })}</p>
       )}

@@ -4,7 +4,7 @@
 import { useQuery } from 'urql';
 import { t } from '../../i18n';
 import { usePrefs } from '../../prefs';
-import { Loading, QueryError } from '../../ui';
+import { Loading, PagesState, QueryError } from '../../ui';
 import { BudgetBar } from '../BudgetBar';
 import { Bookings } from './Bookings';
 import { BurnUp } from './BurnUp';
@@ -47,12 +47,7 @@ export function Account({ params }: { params: { id: string } }) {
           <>
             <BudgetBar budget={budget} />
             {forecast && <p title={forecast.explanation}>{forecast.explanation}</p>}
-            {ledger.error && (
-              <p role="alert" className="error">
-                {t('app.error', { message: ledger.error })}
-              </p>
-            )}
-            {!ledger.nodes && !ledger.error && <Loading />}
+            <PagesState main={ledger} />
             {ledger.nodes && year && (
               <>
                 <BurnUp

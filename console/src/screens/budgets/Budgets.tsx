@@ -20,7 +20,7 @@ import { t } from '../../i18n';
 import type { MessageId } from '../../locales/en';
 import { usePrefs } from '../../prefs';
 import { useEveryPage } from '../../pages';
-import { Loading, QueryError } from '../../ui';
+import { PagesState, QueryError } from '../../ui';
 import { AdjustForm } from './AdjustForm';
 import { CreateBudget } from './CreateBudget';
 import { RatioForm } from './RatioForm';
@@ -280,13 +280,8 @@ export function Budgets() {
         </label>
       </form>
       <RatioForm year={year} />
-      {(budgets.error ?? forecastPages.error) && (
-        <p role="alert" className="error">
-          {t('app.error', { message: budgets.error ?? forecastPages.error })}
-        </p>
-      )}
+      <PagesState main={budgets} also={[forecastPages]} />
       {calendarAnswer.error && <QueryError error={calendarAnswer.error} />}
-      {!budgets.nodes && !budgets.error && <Loading />}
       {budgets.truncated && <p className="warning">{t('budgets.truncated', { shown: rows.length })}</p>}
       {done && (
         <p role="status" className="done">
