@@ -5,7 +5,7 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { Provider, useQuery } from 'urql';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { createClient } from './client';
-import type { Locale, MoneyUnit } from './format';
+import { dayIn, type Locale, type MoneyUnit } from './format';
 import { graphql } from './graphql';
 import { activate, LOCALES, t } from './i18n';
 import type { MessageId } from './locales/en';
@@ -38,16 +38,6 @@ const MeQuery = graphql(`
     }
   }
 `);
-
-/** Today in the fiscal time zone, as ISO date text. */
-function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
-}
 
 function Nav() {
   const { can } = usePrefs();
@@ -121,7 +111,7 @@ function SignedIn({
     unit,
     timeZone: data.fiscalCalendar.timeZone,
     fiscalYear: data.fiscalCalendar.year.fiscalYear,
-    today: todayIn(data.fiscalCalendar.timeZone),
+    today: dayIn(new Date(), data.fiscalCalendar.timeZone),
     user: { name: data.me.name, roles: data.me.roles as Role[] },
   };
   return (

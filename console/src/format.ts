@@ -87,3 +87,16 @@ export function formatDecimal(decimalText: string, locale: Locale): string {
   parts(decimalText);
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 4 }).format(exact(decimalText));
 }
+
+/** The calendar day ("2026-03-01") an instant falls on in a time zone. */
+export function dayIn(instant: Date | string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(instant));
+}
+
+/** Midnight UTC of a calendar day, in milliseconds: days compared and charted without a zone. */
+export const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);

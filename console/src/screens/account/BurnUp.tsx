@@ -3,25 +3,13 @@
 // and the burn forecast from today to the year end. Amounts are drawn in whole cents; every
 // label is the API's decimal text.
 import { Chart, type ChartOption } from '../../chart';
-import { cents, fromCents } from '../../format';
+import { cents, dayIn, dayMs, fromCents } from '../../format';
 import { t } from '../../i18n';
 import { usePrefs } from '../../prefs';
 import type { Entry } from './queries';
 
 type Year = { firstDay: string; lastDay: string };
 type Point = [number, number];
-
-const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-
-/** The fiscal-zone day of an instant ("2026-03-01"). */
-export function dayIn(instant: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(instant));
-}
 
 /** Running totals after each day's entries: [day, allocated cents, used cents]. */
 export function runningTotals(entries: readonly Entry[], timeZone: string): [string, bigint, bigint][] {

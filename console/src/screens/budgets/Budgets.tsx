@@ -14,7 +14,7 @@ import {
 } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
-import { cents, fromCents, percentOf } from '../../format';
+import { cents, dayMs, fromCents, percentOf } from '../../format';
 import { graphql, type ResultOf } from '../../graphql';
 import { t } from '../../i18n';
 import type { MessageId } from '../../locales/en';
@@ -95,7 +95,7 @@ type Row = Budget & {
 };
 
 const DAY_MS = 86_400_000;
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+const dayNumber = (day: string) => dayMs(day) / DAY_MS;
 
 /** The share of the fiscal year gone by the end of `today`, as a fraction [elapsed, days]. */
 function elapsedOf(year: { firstDay: string; lastDay: string }, today: string): [bigint, bigint] {
