@@ -99,10 +99,13 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
 }
 
-const yuan = (amount: string) =>
-  new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(
+/** A CNY amount as a locale writes it, formatted here from the API's string (not by the console's code). */
+const cny = (locale: string) => (amount: string) =>
+  new Intl.NumberFormat(locale, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(
     amount as unknown as number,
   );
+const yuan = cny('zh-CN');
+const english = cny('en');
 
 test('a CSM books a service, then files an exception; a sales leader approves it; the CSM sees it booked and flagged', async () => {
   const { context, page } = await session('zh-CN');
@@ -217,12 +220,8 @@ test('switching to English and back changes the labels and the money format', as
   expect(await figure.innerText()).toBe(yuan(remaining));
   await page.getByLabel('语言').selectOption('en');
   await page.getByRole('heading', { name: `My accounts, FY${fiscalYear}` }).waitFor();
-  const english = new Intl.NumberFormat('en', {
-    style: 'currency',
-    currency: 'CNY',
-    minimumFractionDigits: 2,
-  }).format(remaining as unknown as number);
-  expect([await figure.innerText(), english.includes('CN¥')]).toEqual([english, true]);
+  const inEnglish = english(remaining);
+  expect([await figure.innerText(), inEnglish.includes('CN¥')]).toEqual([inEnglish, true]);
   // The 万元 unit divides exactly: no digit is lost.
   await page.getByLabel('Language').selectOption('zh-CN');
   await page.getByLabel('金额单位').selectOption('wan');
@@ -283,11 +282,6 @@ function plusCents(amount: string, delta: bigint): string {
   const magnitude = cents < 0n ? -cents : cents;
   return `${cents < 0n ? '-' : ''}${magnitude / 100n}.${(magnitude % 100n).toString().padStart(2, '0')}`;
 }
-
-const english = (amount: string) =>
-  new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(
-    amount as unknown as number,
-  );
 
 test('finance opens the allocation by tier × effect: the chart is drawn, the table totals are the API’s, the downloaded CSV equals the table', async () => {
   const { context, page } = await session('zh-CN');
