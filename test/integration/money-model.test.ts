@@ -94,22 +94,38 @@ afterAll(async () => {
 const budgetOf = (id: string) => budgets.find((budget) => budget.id === id)!;
 const money = (value: Decimal) => value.toFixed(2);
 
+/** Retries of answers the API marked retryable (a pool or connection timeout under load), counted. */
+const RETRIES_MAX = 3;
+let retried = 0;
+
+/**
+ * One operation, as a client following the API's contract sends it: an answer marked
+ * `retryable` is sent again with the same idempotency key (applied at most once), a few times.
+ */
 async function send(
   server: ServerProcess,
   op: Operation,
   input = op.input,
 ): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.baseUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token()}` },
-    body: JSON.stringify({ query: op.document, variables: { input } }),
-  });
-  const body = (await response.json()) as {
-    data?: Record<string, Record<string, unknown>>;
-    errors?: unknown;
-  };
-  if (body.errors || !body.data) throw new Error(`${op.label}: ${JSON.stringify(body.errors)}`);
-  return Object.values(body.data)[0]!;
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await fetch(`${server.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token()}` },
+      body: JSON.stringify({ query: op.document, variables: { input } }),
+    });
+    const body = (await response.json()) as {
+      data?: Record<string, Record<string, unknown>>;
+      errors?: { extensions?: { retryable?: boolean } }[];
+    };
+    const retryable = body.errors?.every((error) => error.extensions?.retryable === true) ?? false;
+    if (retryable && attempt < RETRIES_MAX) {
+      retried += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      continue;
+    }
+    if (body.errors || !body.data) throw new Error(`${op.label}: ${JSON.stringify(body.errors)}`);
+    return Object.values(body.data)[0]!;
+  }
 }
 
 const isRefusal = (answer: Record<string, unknown>) => String(answer.__typename).endsWith('Error');
@@ -379,7 +395,7 @@ test(`${OPERATIONS} operations over the whole money surface, from two processes,
       `[model] failed with seed ${SEED}; replay with MODEL_SEED=${SEED}\n${(error as Error).message}`,
     );
   }
-  process.stdout.write(`[model] ${JSON.stringify(counts)}\n`);
+  process.stdout.write(`[model] ${JSON.stringify(counts)}; retryable answers sent again: ${retried}\n`);
   // Every path ran: refusals, both policies' overruns, exceptions, deliveries, transfers, expiry.
   for (const outcome of [
     'book: done',
