@@ -3,6 +3,7 @@
 // in `timeZone` and is named by the calendar year in which it starts (FY2026 with an April
 // start runs 2026-04-01 to 2027-03-31), as 年度 is named in China and Japan.
 import { DateTime } from 'luxon';
+import { ValidationError } from './errors';
 
 export type FiscalCalendar = { startMonth: number; timeZone: string };
 
@@ -109,4 +110,20 @@ export function fiscalLabel(period: FiscalPeriod): string {
   if (period.kind === 'QUARTER') return `FY${period.fiscalYear}-Q${period.quarter}`;
   if (period.kind === 'MONTH') return `FY${period.fiscalYear}-M${String(period.month).padStart(2, '0')}`;
   return `FY${period.fiscalYear}`;
+}
+
+/** The fiscal years a client may name: anything outside is a typo. */
+export const FISCAL_YEAR_MIN = 2000;
+export const FISCAL_YEAR_MAX = 2200;
+
+export function validateFiscalYear(year: number, field: string): number {
+  if (!Number.isInteger(year) || year < FISCAL_YEAR_MIN || year > FISCAL_YEAR_MAX) {
+    throw new ValidationError(field, `fiscal year must be between ${FISCAL_YEAR_MIN} and ${FISCAL_YEAR_MAX}`);
+  }
+  return year;
+}
+
+/** Today's date (yyyy-mm-dd) in the fiscal time zone: the day prices and plans are read on. */
+export function today(context: { fiscalCalendar: FiscalCalendar }): string {
+  return DateTime.now().setZone(context.fiscalCalendar.timeZone).toISODate()!;
 }

@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Knex } from 'knex';
 import { inTransaction, type Transaction } from '../db/transaction';
-import type { UseCaseContext } from '../graphql/context';
+import type { UseCaseContext } from './context';
 import {
   BudgetExceededError,
   ConflictError,

@@ -2,6 +2,7 @@
 // (NUMERIC, read as a string) to the GraphQL scalar (a string); a JavaScript number never
 // carries money. Rounding of money happens only in roundMoney, with one named mode.
 import DecimalJs from 'decimal.js';
+import { ValidationError } from './errors';
 
 /** decimal.js configured for accounting: 40 significant digits is far above NUMERIC(20,2). */
 export const Decimal = DecimalJs.clone({
@@ -92,4 +93,32 @@ export function splitEvenly(total: Decimal, parts: number): Decimal[] {
   return Array.from({ length: parts }, (_, index) =>
     base.plus(index < Math.abs(leftover) ? sign : 0).dividedBy(100),
   );
+}
+
+/** Above this an amount in an input is a typo, not a price, a cost or a budget (one hundred million). */
+export const MONEY_AMOUNT_MAX = '100000000';
+
+export type MoneyRule = {
+  /** NON_NEGATIVE (the default) refuses below zero, POSITIVE also zero; ANY takes either sign. */
+  sign?: 'NON_NEGATIVE' | 'POSITIVE' | 'ANY';
+  /** The largest amount taken (MONEY_AMOUNT_MAX by default); null for figures with no bound. */
+  amountMax?: string | null;
+};
+
+/**
+ * The one check of an amount a client sends: its sign, at most MONEY_SCALE decimal places and
+ * its bound. The message names the field's last segment ("price cannot be negative").
+ */
+export function validateMoney(value: Decimal, field: string, rule: MoneyRule = {}): Decimal {
+  const name = field.split('.').pop();
+  const sign = rule.sign ?? 'NON_NEGATIVE';
+  const amountMax = rule.amountMax === undefined ? MONEY_AMOUNT_MAX : rule.amountMax;
+  if (sign !== 'ANY' && value.isNegative()) throw new ValidationError(field, `${name} cannot be negative`);
+  if (sign === 'POSITIVE' && value.isZero())
+    throw new ValidationError(field, `${name} must be greater than zero`);
+  if (value.decimalPlaces() > MONEY_SCALE)
+    throw new ValidationError(field, `${name} has at most ${MONEY_SCALE} decimal places`);
+  if (amountMax !== null && value.abs().greaterThan(amountMax))
+    throw new ValidationError(field, `${name} above ${amountMax} is not plausible`);
+  return value;
 }

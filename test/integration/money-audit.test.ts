@@ -26,7 +26,7 @@ import {
   setOverrunPolicy,
 } from '../../src/modules/budgets/service';
 import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/transfers';
-import type { UseCaseContext } from '../../src/graphql/context';
+import type { UseCaseContext } from '../../src/shared/context';
 import { Decimal } from '../../src/shared/money';
 
 let database: TestDatabase;

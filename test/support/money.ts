@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Database } from '../../src/db/knex';
-import type { UseCaseContext } from '../../src/graphql/context';
+import type { UseCaseContext } from '../../src/shared/context';
 import type { Actor } from '../../src/shared/auth';
 import { Decimal } from '../../src/shared/money';
 import { fiscalYearOf, fiscalYearRange } from '../../src/shared/fiscal';

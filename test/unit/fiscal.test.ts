@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import {
   fiscalLabel,
   fiscalMonthOf,
@@ -7,6 +7,8 @@ import {
   fiscalYearOf,
   fiscalYearRange,
   instantOfDate,
+  today,
+  validateFiscalYear,
 } from '../../src/shared/fiscal';
 
 const january = { startMonth: 1, timeZone: 'Asia/Shanghai' };
@@ -174,5 +176,31 @@ describe('guards: every out-of-range input is refused, each boundary is allowed'
       month: 5,
     });
     expect(fiscalYearRange(shanghai, 2026)).toMatchObject({ firstDay: '2026-01-01', lastDay: '2026-12-31' });
+  });
+});
+
+describe('fiscal years a client may name, and today in the fiscal time zone', () => {
+  test.each([
+    [2000, true],
+    [2200, true],
+    [1999, false],
+    [2201, false],
+    [2026.5, false],
+  ])('fiscal year %s allowed: %s', (year, allowed) => {
+    const check = () => validateFiscalYear(year, 'input.fiscalYear');
+    if (allowed) expect(check()).toBe(year);
+    else expect(check).toThrow('fiscal year must be between 2000 and 2200');
+  });
+
+  test('today is the date in the fiscal time zone, not in UTC', () => {
+    const now = Settings.now;
+    try {
+      // 2026-12-01 17:30 UTC is already 2026-12-02 in Shanghai, still 12-01 in New York.
+      Settings.now = () => Date.UTC(2026, 11, 1, 17, 30);
+      expect(today({ fiscalCalendar: january })).toBe('2026-12-02');
+      expect(today({ fiscalCalendar: octoberNewYork })).toBe('2026-12-01');
+    } finally {
+      Settings.now = now;
+    }
   });
 });

@@ -6,7 +6,10 @@ import {
   roundMoney,
   splitEvenly,
   toDatabase,
+  validateMoney,
+  type MoneyRule,
 } from '../../src/shared/money';
+import { ValidationError } from '../../src/shared/errors';
 
 describe('parseDecimalText', () => {
   test.each([
@@ -122,5 +125,41 @@ describe('fromDatabase', () => {
 
   test('writes exactly what it holds', () => {
     expect(toDatabase(new Decimal('1e-7').plus('100'))).toBe('100.0000001');
+  });
+});
+
+describe('validateMoney: the one check of an amount a client sends', () => {
+  const refusal = (value: string, rule?: MoneyRule) => {
+    try {
+      validateMoney(new Decimal(value), 'input.price', rule);
+      return null;
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe('input.price');
+      return (error as ValidationError).message;
+    }
+  };
+  test.each<[string, MoneyRule | undefined, string | null]>([
+    ['0', undefined, null],
+    ['12.34', undefined, null],
+    ['-0.01', undefined, 'price cannot be negative'],
+    ['0', { sign: 'POSITIVE' }, 'price must be greater than zero'],
+    ['0.01', { sign: 'POSITIVE' }, null],
+    ['-0.01', { sign: 'POSITIVE' }, 'price cannot be negative'],
+    ['-500.25', { sign: 'ANY' }, null],
+    ['1.234', undefined, 'price has at most 2 decimal places'],
+    ['-1.234', { sign: 'ANY' }, 'price has at most 2 decimal places'],
+    ['100000000', undefined, null],
+    ['100000000.01', undefined, 'price above 100000000 is not plausible'],
+    ['-100000000.01', { sign: 'ANY' }, 'price above 100000000 is not plausible'],
+    ['100000000.01', { amountMax: null }, null],
+    ['501', { amountMax: '500' }, 'price above 500 is not plausible'],
+  ])('%s with %j → %s', (value, rule, message) => {
+    expect(refusal(value, rule)).toBe(message);
+  });
+
+  test('the value is returned unchanged', () => {
+    const value = new Decimal('12.30');
+    expect(validateMoney(value, 'input.price')).toBe(value);
   });
 });

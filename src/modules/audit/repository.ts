@@ -3,7 +3,7 @@
 // UPDATE and DELETE).
 import { DateTime } from 'luxon';
 import { countRows, type Queryable } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
+import type { UseCaseContext } from '../../shared/context';
 import type { PageRequest } from '../../shared/pagination';
 
 export type AuditEntry = {

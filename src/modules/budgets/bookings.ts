@@ -6,8 +6,8 @@
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { inTransaction, type Transaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
-import { hasRole } from '../../shared/auth';
+import type { UseCaseContext } from '../../shared/context';
+import { hasRole, requireAnyRole } from '../../shared/auth';
 import {
   BudgetExceededError,
   ForbiddenActionError,
@@ -17,13 +17,13 @@ import {
 import { fiscalYearOf, instantOfDate } from '../../shared/fiscal';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
-import type { Decimal } from '../../shared/money';
+import { type Decimal, validateMoney } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { isCsmOf, loadReadableAccount } from '../customers/access';
 import { isKeyAccount } from '../customers/rules';
 import { findPriceOn, findServicesByIds } from '../catalog/repository';
-import { FREE_SERVICE_DEPARTMENTS, validateAmount } from '../catalog/rules';
-import { today } from '../catalog/service';
+import { FREE_SERVICE_DEPARTMENTS } from '../catalog/rules';
+import { today } from '../../shared/fiscal';
 import { findPeopleByIds } from '../teams/repository';
 import * as repository from './repository';
 import type { Booking } from './repository';
@@ -234,7 +234,7 @@ export async function deliverBooking(
   context: UseCaseContext,
   input: { bookingId: string; actualCost?: Decimal | null; idempotencyKey: string },
 ): Promise<Booking> {
-  const actualCost = input.actualCost ? validateAmount(input.actualCost, 'input.actualCost') : null;
+  const actualCost = input.actualCost ? validateMoney(input.actualCost, 'input.actualCost') : null;
   return idempotentTransaction(
     context,
     { operation: 'deliverBooking', input },
@@ -326,8 +326,7 @@ export async function decideBookingException(
   context: UseCaseContext,
   input: { bookingId: string; approve: boolean; reason?: string | null; idempotencyKey: string },
 ): Promise<Booking> {
-  if (!hasRole(context.actor, 'SALES_LEADER'))
-    throw new ForbiddenActionError('only a SALES_LEADER may decide budget exceptions');
+  requireAnyRole(context.actor, ['SALES_LEADER'], 'only a SALES_LEADER may decide budget exceptions');
   const reason = input.reason == null ? null : validateReasonText(input.reason, 'input.reason');
   return idempotentTransaction(
     context,

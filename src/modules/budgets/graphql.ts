@@ -21,7 +21,7 @@ import * as transfers from './transfers';
 import { optionalId, renamedId } from '../../shared/ids';
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
 import type { Decimal } from '../../shared/money';
-import { validateFiscalYear } from '../customers/service';
+import { validateFiscalYear } from '../../shared/fiscal';
 
 builder.objectType(BudgetExceededError, {
   name: 'BudgetExceededError',

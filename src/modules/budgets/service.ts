@@ -3,19 +3,13 @@
 // idempotency keys), reading budgets, and previewing a booking without changing anything.
 import { DateTime } from 'luxon';
 import { inTransaction, type Transaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
-import { actorWithAnyRole, type Actor } from '../../shared/auth';
-import {
-  BudgetExceededError,
-  ConflictError,
-  ForbiddenActionError,
-  NotFoundError,
-  ValidationError,
-} from '../../shared/errors';
+import type { UseCaseContext } from '../../shared/context';
+import { requireAnyRole } from '../../shared/auth';
+import { BudgetExceededError, ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { fiscalYearOf, instantOfDate } from '../../shared/fiscal';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
-import { MONEY_SCALE, type Decimal } from '../../shared/money';
+import { type Decimal, validateMoney } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { csmScope, loadReadableAccount } from '../customers/access';
 import {
@@ -25,22 +19,13 @@ import {
   type ConnectionArgs,
 } from '../../shared/pagination';
 import { isKeyAccount, type Tier } from '../customers/rules';
-import { validateFiscalYear } from '../customers/service';
 import { findPriceOn, findServicesByIds } from '../catalog/repository';
-import { validateAmount } from '../catalog/rules';
-import { today } from '../catalog/service';
+import { today, validateFiscalYear } from '../../shared/fiscal';
 import * as repository from './repository';
 import type { Budget } from './repository';
 import { budgetAmount, fundsDecision, type FundsDecision, type OverrunPolicy } from './rules';
 
 export const REASON_MAX = 1000;
-
-/** The FINANCE actor of the request, or ForbiddenActionError saying what only FINANCE may do. */
-function requireFinance(context: UseCaseContext, what: string): Actor {
-  const actor = actorWithAnyRole(context.actor, ['FINANCE']);
-  if (actor === null) throw new ForbiddenActionError(`only FINANCE may ${what}`);
-  return actor;
-}
 
 export function validateReasonText(reason: string, field: string): string {
   const trimmed = reason.trim();
@@ -60,7 +45,7 @@ export async function setOperatingRatio(
   context: UseCaseContext,
   input: { fiscalYear: number; ratio: Decimal },
 ): Promise<{ fiscalYear: number; ratio: Decimal }> {
-  const actor = requireFinance(context, 'set operating ratios');
+  const actor = requireAnyRole(context.actor, ['FINANCE'], 'only FINANCE may set operating ratios');
   const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
   const ratio = validateRatio(input.ratio, 'input.ratio');
   return inTransaction(context.db, async (trx) => {
@@ -81,7 +66,7 @@ export async function setOverrunPolicy(
   context: UseCaseContext,
   input: { tier: Tier; policy: OverrunPolicy },
 ): Promise<{ tier: Tier; policy: OverrunPolicy }> {
-  const actor = requireFinance(context, 'set overrun policies');
+  const actor = requireAnyRole(context.actor, ['FINANCE'], 'only FINANCE may set overrun policies');
   if (!isKeyAccount(input.tier))
     throw new ValidationError(
       'input.tier',
@@ -129,7 +114,7 @@ const authorizeBudget = (context: UseCaseContext) => async (budget: Budget, trx:
 
 /** Budget = revenue target × ratio (the year's default ratio unless one is given), or an explicit amount. */
 export async function createBudget(context: UseCaseContext, input: CreateBudgetInput): Promise<Budget> {
-  const actor = requireFinance(context, 'create budgets');
+  const actor = requireAnyRole(context.actor, ['FINANCE'], 'only FINANCE may create budgets');
   const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
   if (input.amount && input.revenueTarget)
     throw new ValidationError('input.revenueTarget', 'give a revenue target or an explicit amount, not both');
@@ -144,12 +129,12 @@ export async function createBudget(context: UseCaseContext, input: CreateBudgetI
       'a ratio applies to a revenue target, not an explicit amount',
     );
   const revenueTarget = input.revenueTarget
-    ? validateAmount(input.revenueTarget, 'input.revenueTarget', { positive: true })
+    ? validateMoney(input.revenueTarget, 'input.revenueTarget', { sign: 'POSITIVE' })
     : null;
   const explicitAmount = input.amount
-    ? validateAmount(input.amount, 'input.amount', { positive: true })
+    ? validateMoney(input.amount, 'input.amount', { sign: 'POSITIVE' })
     : null;
-  const openingUsed = input.openingUsed ? validateAmount(input.openingUsed, 'input.openingUsed') : null;
+  const openingUsed = input.openingUsed ? validateMoney(input.openingUsed, 'input.openingUsed') : null;
   const givenRatio = input.operatingRatio
     ? validateRatio(input.operatingRatio, 'input.operatingRatio')
     : null;
@@ -241,12 +226,11 @@ export async function adjustBudget(
   context: UseCaseContext,
   input: { budgetId: string; amount: Decimal; reason: string; idempotencyKey: string },
 ): Promise<Budget> {
-  const actor = requireFinance(context, 'adjust budgets');
+  const actor = requireAnyRole(context.actor, ['FINANCE'], 'only FINANCE may adjust budgets');
   const budgetId = requireId(input.budgetId, 'input.budgetId');
   if (input.amount.isZero())
     throw new ValidationError('input.amount', 'an adjustment moves a non-zero amount (negative to reduce)');
-  if (input.amount.decimalPlaces() > MONEY_SCALE)
-    throw new ValidationError('input.amount', `amount has at most ${MONEY_SCALE} decimal places`);
+  validateMoney(input.amount, 'input.amount', { sign: 'ANY', amountMax: null });
   const reason = validateReasonText(input.reason, 'input.reason');
   return idempotentTransaction(
     context,

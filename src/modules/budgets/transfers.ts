@@ -2,8 +2,8 @@
 // the giving account) or FINANCE, approved by a SALES_LEADER. Approval posts TRANSFER_OUT and
 // TRANSFER_IN in one transaction, locking both budgets in id order so transfers cannot deadlock.
 
-import type { UseCaseContext } from '../../graphql/context';
-import { hasRole } from '../../shared/auth';
+import type { UseCaseContext } from '../../shared/context';
+import { hasRole, requireAnyRole } from '../../shared/auth';
 import {
   BudgetExceededError,
   ForbiddenActionError,
@@ -19,12 +19,11 @@ import {
   type Connection,
   type ConnectionArgs,
 } from '../../shared/pagination';
-import type { Decimal } from '../../shared/money';
+import { type Decimal, validateMoney } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { isCsmOf, loadReadableAccount, readsAllAccounts } from '../customers/access';
 import { findCustomerById, type Customer } from '../customers/repository';
 import { isKeyAccount } from '../customers/rules';
-import { validateAmount } from '../catalog/rules';
 import * as repository from './repository';
 import type { Transfer } from './repository';
 import { validateReasonText } from './service';
@@ -53,7 +52,7 @@ export async function requestBudgetTransfer(
   const toBudgetId = requireId(input.toBudgetId, 'input.toBudgetId');
   if (fromBudgetId === toBudgetId)
     throw new ValidationError('input.toBudgetId', 'a transfer goes between two different budgets');
-  const amount = validateAmount(input.amount, 'input.amount', { positive: true });
+  const amount = validateMoney(input.amount, 'input.amount', { sign: 'POSITIVE' });
   const reason = validateReasonText(input.reason, 'input.reason');
   return idempotentTransaction(
     context,
@@ -115,8 +114,7 @@ export async function decideBudgetTransfer(
   context: UseCaseContext,
   input: { transferId: string; approve: boolean; reason?: string | null; idempotencyKey: string },
 ): Promise<Transfer> {
-  if (!hasRole(context.actor, 'SALES_LEADER'))
-    throw new ForbiddenActionError('only a SALES_LEADER may decide budget transfers');
+  requireAnyRole(context.actor, ['SALES_LEADER'], 'only a SALES_LEADER may decide budget transfers');
   const transferId = requireId(input.transferId, 'input.transferId');
   const reason = input.reason == null ? null : validateReasonText(input.reason, 'input.reason');
   return idempotentTransaction(

@@ -1,5 +1,6 @@
 // GraphQL for the expert-service catalog: services with effects and prices, picking free
 // services by effect, and the ADMIN/FINANCE mutations.
+import { today } from '../../shared/fiscal';
 import { builder, type SchemaTypes } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { DepartmentEnum } from '../teams/graphql';
@@ -97,7 +98,7 @@ export const ExpertServiceRef = builder.loadableObject('ExpertService', {
       type: ServicePriceRef,
       nullable: true,
       description: 'The price in force today.',
-      resolve: (s, _args, context) => repository.findPriceOn(context.db, s.id, service.today(context)),
+      resolve: (s, _args, context) => repository.findPriceOn(context.db, s.id, today(context)),
     }),
     priceHistory: t.loadableGroup({
       type: ServicePriceRef,

@@ -1,6 +1,6 @@
 // Pure rules of the expert-service catalog: kinds, effects, and what a valid price is.
 import { ValidationError } from '../../shared/errors';
-import { MONEY_SCALE, type Decimal } from '../../shared/money';
+import { type Decimal, validateMoney } from '../../shared/money';
 
 export const SERVICE_KINDS = ['PAID', 'FREE'] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
@@ -17,19 +17,6 @@ export type Effect = (typeof EFFECTS)[number];
 export const FREE_SERVICE_DEPARTMENTS = ['SERVICE', 'SOLUTIONS', 'PRESALES'] as const;
 
 export const SERVICE_CODE_PATTERN = /^[A-Z0-9_-]{2,40}$/;
-export const PRICE_MAX = '100000000';
-
-export function validateAmount(value: Decimal, field: string, options: { positive?: boolean } = {}): Decimal {
-  const name = field.split('.').pop();
-  if (value.isNegative()) throw new ValidationError(field, `${name} cannot be negative`);
-  if (options.positive && value.isZero())
-    throw new ValidationError(field, `${name} must be greater than zero`);
-  if (value.decimalPlaces() > MONEY_SCALE)
-    throw new ValidationError(field, `${name} has at most ${MONEY_SCALE} decimal places`);
-  if (value.greaterThan(PRICE_MAX))
-    throw new ValidationError(field, `${name} above ${PRICE_MAX} is not plausible`);
-  return value;
-}
 
 export type PriceInput = {
   settlementPrice?: Decimal | null;
@@ -48,7 +35,7 @@ export function validatePriceForKind(kind: ServiceKind, price: PriceInput, path:
         'a free service has a settlement price, not a list price or internal cost',
       );
     }
-    return { settlementPrice: validateAmount(price.settlementPrice, `${path}.settlementPrice`) };
+    return { settlementPrice: validateMoney(price.settlementPrice, `${path}.settlementPrice`) };
   }
   if (!price.listPrice) throw new ValidationError(`${path}.listPrice`, 'a paid service needs a list price');
   if (!price.internalCost)
@@ -56,7 +43,7 @@ export function validatePriceForKind(kind: ServiceKind, price: PriceInput, path:
   if (price.settlementPrice)
     throw new ValidationError(`${path}.settlementPrice`, 'a paid service has no settlement price');
   return {
-    listPrice: validateAmount(price.listPrice, `${path}.listPrice`),
-    internalCost: validateAmount(price.internalCost, `${path}.internalCost`),
+    listPrice: validateMoney(price.listPrice, `${path}.listPrice`),
+    internalCost: validateMoney(price.internalCost, `${path}.internalCost`),
   };
 }

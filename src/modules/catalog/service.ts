@@ -1,10 +1,9 @@
 // Use cases of the catalog: add services (ADMIN), set effective-dated prices (ADMIN or FINANCE),
 // retire services (history kept). Each runs in one transaction with its audit record.
-import { DateTime } from 'luxon';
 import { inTransaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
-import { hasAnyRole, hasRole } from '../../shared/auth';
-import { ConflictError, ForbiddenActionError, NotFoundError, ValidationError } from '../../shared/errors';
+import type { UseCaseContext } from '../../shared/context';
+import { requireAnyRole } from '../../shared/auth';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
@@ -38,8 +37,7 @@ export async function createExpertService(
     currency: string;
   },
 ): Promise<ExpertService> {
-  if (!hasRole(context.actor, 'ADMIN'))
-    throw new ForbiddenActionError('only an ADMIN may add expert services');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may add expert services');
   const code = input.code.trim().toUpperCase();
   if (!SERVICE_CODE_PATTERN.test(code))
     throw new ValidationError('input.code', 'code must be 2–40 of A–Z, 0–9, _ and -');
@@ -107,8 +105,7 @@ export async function setServicePrice(
     currency: string;
   },
 ): Promise<ServicePrice> {
-  if (!hasAnyRole(context.actor, ['ADMIN', 'FINANCE']))
-    throw new ForbiddenActionError('only ADMIN or FINANCE may set prices');
+  requireAnyRole(context.actor, ['ADMIN', 'FINANCE'], 'only ADMIN or FINANCE may set prices');
   const serviceId = requireId(input.serviceId, 'input.serviceId');
   return inTransaction(context.db, async (trx) => {
     const [service] = await repository.findServicesByIds(trx, [serviceId]);
@@ -145,8 +142,7 @@ export async function retireExpertService(
   context: UseCaseContext,
   serviceIdInput: string,
 ): Promise<ExpertService> {
-  if (!hasRole(context.actor, 'ADMIN'))
-    throw new ForbiddenActionError('only an ADMIN may retire expert services');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may retire expert services');
   const serviceId = requireId(serviceIdInput, 'serviceId');
   return inTransaction(context.db, async (trx) => {
     const [before] = await repository.findServicesByIds(trx, [serviceId]);
@@ -163,8 +159,4 @@ export async function retireExpertService(
     });
     return after!;
   });
-}
-
-export function today(context: Pick<UseCaseContext, 'fiscalCalendar'>): string {
-  return DateTime.now().setZone(context.fiscalCalendar.timeZone).toISODate()!;
 }

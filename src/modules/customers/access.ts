@@ -5,7 +5,7 @@
 // reached (root field, nested field, mutation payload, replay). An account the caller may not
 // read is NOT_FOUND, never a hint that it exists.
 import type { Queryable } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
+import type { UseCaseContext } from '../../shared/context';
 import { hasAnyRole, hasRole, type Actor, type Role } from '../../shared/auth';
 import { ForbiddenActionError, NotFoundError } from '../../shared/errors';
 import { requireId } from '../../shared/ids';

@@ -1,5 +1,6 @@
 // GraphQL for customers: the Customer type (related objects through dataloaders), lists,
 // tier history and suggestions, and the mutations that change accounts, tiers and policy.
+import { validateFiscalYear } from '../../shared/fiscal';
 import { accountScoped, builder } from '../../graphql/builder';
 import { optionalId } from '../../shared/ids';
 import { arrayConnection } from '../../shared/pagination';
@@ -296,7 +297,7 @@ builder.queryFields((t) => ({
     authScopes: { authenticated: true },
     args: { fiscalYear: t.arg.int({ description: 'Fiscal year.' }) },
     resolve: (_root, args, context) =>
-      repository.findPolicy(context.db, service.validateFiscalYear(args.fiscalYear, 'fiscalYear')),
+      repository.findPolicy(context.db, validateFiscalYear(args.fiscalYear, 'fiscalYear')),
   }),
   tierSuggestions: t.connection(
     {

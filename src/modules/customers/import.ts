@@ -5,7 +5,7 @@
 // contribution, potential (the last three together or not at all).
 import { parse } from 'csv-parse/sync';
 import { inTransaction, type Transaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
+import type { UseCaseContext } from '../../shared/context';
 import { hasRole } from '../../shared/auth';
 import { DomainError, ForbiddenActionError, ValidationError } from '../../shared/errors';
 import { parseDecimalText, MONEY_SCALE, type Decimal } from '../../shared/money';
@@ -14,7 +14,8 @@ import * as repository from './repository';
 import type { Customer } from './repository';
 import { countOpenKeyAccountCommitments } from './holdings';
 import { TIERS, tierChangeBlockers, type Tier } from './rules';
-import { FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, insertNewCustomer } from './service';
+import { FISCAL_YEAR_MAX, FISCAL_YEAR_MIN } from '../../shared/fiscal';
+import { insertNewCustomer } from './service';
 import { optionalText } from '../../shared/text';
 
 export const IMPORT_ROWS_MAX = 100_000;

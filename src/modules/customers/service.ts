@@ -3,8 +3,8 @@
 // suggestions, and channel partners. Each runs in one transaction with its audit record.
 import { DateTime } from 'luxon';
 import { inTransaction, type Transaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
-import { hasAnyRole, hasRole } from '../../shared/auth';
+import type { UseCaseContext } from '../../shared/context';
+import { hasRole, requireAnyRole } from '../../shared/auth';
 import {
   ConflictError,
   ForbiddenActionError,
@@ -12,6 +12,7 @@ import {
   ValidationError,
   requireSomeChange,
 } from '../../shared/errors';
+import { validateFiscalYear } from '../../shared/fiscal';
 import { requireId } from '../../shared/ids';
 import { optionalText } from '../../shared/text';
 import {
@@ -20,7 +21,7 @@ import {
   type Connection,
   type ConnectionArgs,
 } from '../../shared/pagination';
-import { MONEY_SCALE, type Decimal } from '../../shared/money';
+import { type Decimal, validateMoney } from '../../shared/money';
 import { fiscalYearOf } from '../../shared/fiscal';
 import { recordAudit } from '../audit/repository';
 import { findPersonById } from '../teams/repository';
@@ -40,13 +41,6 @@ import {
 } from './rules';
 
 const TEXT_FIELD_MAX = 100;
-
-function requireMoney(value: Decimal, field: string): Decimal {
-  if (value.isNegative()) throw new ValidationError(field, `${field.split('.').pop()} cannot be negative`);
-  if (value.decimalPlaces() > MONEY_SCALE)
-    throw new ValidationError(field, `${field.split('.').pop()} has at most ${MONEY_SCALE} decimal places`);
-  return value;
-}
 
 async function checkSalesRep(
   trx: Transaction,
@@ -134,7 +128,7 @@ export async function insertNewCustomer(
 }
 
 export async function createCustomer(context: UseCaseContext, input: NewCustomerInput): Promise<Customer> {
-  if (!hasRole(context.actor, 'ADMIN')) throw new ForbiddenActionError('only an ADMIN may create customers');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may create customers');
   return inTransaction(context.db, (trx) => insertNewCustomer(context, trx, input));
 }
 
@@ -196,9 +190,11 @@ export async function changeTier(
     channelPartnerId?: string | null;
   },
 ): Promise<Customer> {
-  if (!hasAnyRole(context.actor, ['ADMIN', 'SALES_LEADER'])) {
-    throw new ForbiddenActionError('only an ADMIN or a SALES_LEADER may change tiers');
-  }
+  requireAnyRole(
+    context.actor,
+    ['ADMIN', 'SALES_LEADER'],
+    'only an ADMIN or a SALES_LEADER may change tiers',
+  );
   const reason = validateReason(input.reason, 'input.reason');
   return inTransaction(context.db, async (trx) => {
     const before = await loadReadableAccount(context, trx, input.accountId, 'input.accountId', {
@@ -262,11 +258,10 @@ export async function setCustomerFinancials(
     currency: string;
   },
 ): Promise<CustomerFinancials> {
-  if (!hasAnyRole(context.actor, ['ADMIN', 'FINANCE']))
-    throw new ForbiddenActionError('only ADMIN or FINANCE may set tiering figures');
+  requireAnyRole(context.actor, ['ADMIN', 'FINANCE'], 'only ADMIN or FINANCE may set tiering figures');
   const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
-  const contribution = requireMoney(input.contribution, 'input.contribution');
-  const potential = requireMoney(input.potential, 'input.potential');
+  const contribution = validateMoney(input.contribution, 'input.contribution', { amountMax: null });
+  const potential = validateMoney(input.potential, 'input.potential', { amountMax: null });
   return inTransaction(context.db, async (trx) => {
     const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
     const [before] = await repository.findFinancials(trx, [customer.id], fiscalYear);
@@ -289,16 +284,6 @@ export async function setCustomerFinancials(
   });
 }
 
-export const FISCAL_YEAR_MIN = 2000;
-export const FISCAL_YEAR_MAX = 2200;
-
-export function validateFiscalYear(year: number, field: string): number {
-  if (!Number.isInteger(year) || year < FISCAL_YEAR_MIN || year > FISCAL_YEAR_MAX) {
-    throw new ValidationError(field, `fiscal year must be between ${FISCAL_YEAR_MIN} and ${FISCAL_YEAR_MAX}`);
-  }
-  return year;
-}
-
 export async function setTieringPolicy(
   context: UseCaseContext,
   input: {
@@ -308,14 +293,13 @@ export async function setTieringPolicy(
     currency: string;
   },
 ): Promise<TieringPolicy> {
-  if (!hasAnyRole(context.actor, ['ADMIN', 'FINANCE']))
-    throw new ForbiddenActionError('only ADMIN or FINANCE may set the tiering policy');
+  requireAnyRole(context.actor, ['ADMIN', 'FINANCE'], 'only ADMIN or FINANCE may set the tiering policy');
   const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
   for (const [field, value] of [
     ['input.contributionThreshold', input.contributionThreshold],
     ['input.potentialThreshold', input.potentialThreshold],
   ] as const) {
-    requireMoney(value, field);
+    validateMoney(value, field, { amountMax: null });
     if (value.isZero()) throw new ValidationError(field, 'a threshold must be greater than zero');
   }
   return inTransaction(context.db, async (trx) => {
@@ -371,8 +355,7 @@ export async function createChannelPartner(
   context: UseCaseContext,
   input: { name: string; implementerName?: string | null; implementerContact?: string | null },
 ): Promise<ChannelPartner> {
-  if (!hasRole(context.actor, 'ADMIN'))
-    throw new ForbiddenActionError('only an ADMIN may manage channel partners');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage channel partners');
   const name = validateName(input.name, 'input.name');
   return inTransaction(context.db, async (trx) => {
     if (await repository.findChannelPartnerByName(trx, name))
@@ -404,8 +387,7 @@ export async function updateChannelPartner(
     implementerContact?: string | null;
   },
 ): Promise<ChannelPartner> {
-  if (!hasRole(context.actor, 'ADMIN'))
-    throw new ForbiddenActionError('only an ADMIN may manage channel partners');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage channel partners');
   const { partnerId: _partnerId, ...changes } = input;
   requireSomeChange(changes);
   const partnerId = requireId(input.partnerId, 'input.partnerId');

@@ -1,7 +1,7 @@
 // Use cases for paid service orders: quote, confirm, deliver (actual hours and internal cost),
 // accept (revenue), cancel. Open to any tier. Each step is idempotent, audited and atomic.
 import type { Transaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
+import type { UseCaseContext } from '../../shared/context';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
@@ -11,12 +11,11 @@ import {
   type Connection,
   type ConnectionArgs,
 } from '../../shared/pagination';
-import type { Decimal } from '../../shared/money';
+import { type Decimal, validateMoney } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { csmScope, loadManagedAccount, type OwnedObject } from '../customers/access';
 import { findPriceOn, findServicesByIds } from '../catalog/repository';
-import { validateAmount } from '../catalog/rules';
-import { today } from '../catalog/service';
+import { today } from '../../shared/fiscal';
 import * as repository from './repository';
 import type { PaidOrder } from './repository';
 import { assertOrderTransition, type OrderState } from './rules';
@@ -65,7 +64,7 @@ export async function quotePaidService(
     throw new ValidationError('input.requirement', `the requirement is 1–${REQUIREMENT_MAX} characters`);
   }
   const estimatedHours = validateHours(input.estimatedHours, 'input.estimatedHours', true);
-  const quoted = input.price ? validateAmount(input.price, 'input.price') : null;
+  const quoted = input.price ? validateMoney(input.price, 'input.price') : null;
   return idempotentTransaction(
     context,
     { operation: 'quotePaidService', input },
@@ -130,7 +129,7 @@ export async function advancePaidOrder(
     if (!input.internalCost)
       throw new ValidationError('input.internalCost', 'delivery records the internal cost');
     validateHours(input.actualHours, 'input.actualHours', false);
-    validateAmount(input.internalCost, 'input.internalCost');
+    validateMoney(input.internalCost, 'input.internalCost');
   } else if (input.actualHours || input.internalCost) {
     throw new ValidationError(
       input.actualHours ? 'input.actualHours' : 'input.internalCost',

@@ -1,16 +1,15 @@
 // Use cases for opportunities and the pre-sales investment made to win them (DOMAIN.md section
 // 5, kind a): recorded against the opportunity, never charged to the operating budget.
 import { inTransaction, type Transaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
+import type { UseCaseContext } from '../../shared/context';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
-import type { Decimal } from '../../shared/money';
+import { type Decimal, validateMoney } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { loadManagedAccount, type OwnedObject } from '../customers/access';
 import { findServicesByIds } from '../catalog/repository';
-import { validateAmount } from '../catalog/rules';
-import { today } from '../catalog/service';
+import { today } from '../../shared/fiscal';
 import { validateName } from '../../shared/text';
 import * as repository from './repository';
 import { findBookingById } from '../budgets/repository';
@@ -48,7 +47,7 @@ export async function createOpportunity(
   },
 ): Promise<Opportunity> {
   const name = validateName(input.name, 'input.name');
-  const amount = validateAmount(input.amount, 'input.amount');
+  const amount = validateMoney(input.amount, 'input.amount');
   return inTransaction(context.db, async (trx) => {
     const customer = await requireOwner(context, trx, input.accountId, 'input.accountId');
     const day = input.hatchedOn ?? today(context);
@@ -115,7 +114,7 @@ export async function recordOpportunityInvestment(
   },
 ): Promise<Investment> {
   const opportunityId = requireId(input.opportunityId, 'input.opportunityId');
-  const cost = validateAmount(input.cost, 'input.cost', { positive: true });
+  const cost = validateMoney(input.cost, 'input.cost', { sign: 'POSITIVE' });
   const description = input.description.trim();
   if (description.length === 0 || description.length > 2000)
     throw new ValidationError('input.description', 'a description of 1–2000 characters is required');

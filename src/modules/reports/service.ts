@@ -1,15 +1,18 @@
 // Report use cases: resolve the fiscal period, authorise (FINANCE, SALES_LEADER and ADMIN see
 // everything; a CSM sees ROI for their own accounts only), and run the SQL reports.
-import type { UseCaseContext } from '../../graphql/context';
-import { hasAnyRole } from '../../shared/auth';
-import { ForbiddenActionError, ValidationError } from '../../shared/errors';
+import type { UseCaseContext } from '../../shared/context';
+import { requireAnyRole, type Role } from '../../shared/auth';
+import { ValidationError } from '../../shared/errors';
 import { fiscalLabel, fiscalRange, type FiscalPeriod } from '../../shared/fiscal';
 import { formatMoney } from '../../shared/money';
 import { csmScope } from '../customers/access';
-import { validateFiscalYear } from '../customers/service';
+import { validateFiscalYear } from '../../shared/fiscal';
 import { allocation, type Allocation, type AllocationFilter, type Dimension } from './allocation';
 import { basisScope, DEFAULT_REPORT_BASIS, type ReportBasis } from './basis';
 import { roi, roiAggregate, type RoiAggregate, type RoiGrouping, type RoiRow, type RoiSort } from './roi';
+
+/** Who reads the cost and ROI reports (a CSM reads their own accounts' figures elsewhere). */
+export const REPORT_READERS: readonly Role[] = ['FINANCE', 'SALES_LEADER', 'ADMIN'];
 
 export const ALLOCATION_GROUPS_MAX = 1000;
 export const ROI_ROWS_MAX = 1000;
@@ -63,8 +66,7 @@ export async function costAllocation(
     offset?: number | null;
   },
 ): Promise<AllocationView> {
-  if (!hasAnyRole(context.actor, ['FINANCE', 'SALES_LEADER', 'ADMIN']))
-    throw new ForbiddenActionError('cost allocation is for FINANCE and SALES_LEADER');
+  requireAnyRole(context.actor, REPORT_READERS, 'cost allocation is for FINANCE and SALES_LEADER');
   const groupBy = [...new Set(input.groupBy)];
   if (groupBy.length > 6) throw new ValidationError('groupBy', 'group by at most 6 dimensions');
   const period = resolvePeriod(context, input.period);

@@ -2,16 +2,16 @@
 // forecasts, tier review proposals (which change nothing) and the paid-services P&L.
 import { DateTime } from 'luxon';
 import { inTransaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
-import { hasAnyRole } from '../../shared/auth';
-import { ForbiddenActionError, ValidationError } from '../../shared/errors';
+import type { UseCaseContext } from '../../shared/context';
+import { requireAnyRole } from '../../shared/auth';
+import { ValidationError } from '../../shared/errors';
 import { fiscalLabel, fiscalRange, fiscalYearRange, type FiscalPeriod } from '../../shared/fiscal';
 import { formatMoney, type Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { findBudgetFor } from '../budgets/repository';
 import { csmScope } from '../customers/access';
 import { findFinancials, findPolicy } from '../customers/repository';
-import { validateFiscalYear } from '../customers/service';
+import { validateFiscalYear } from '../../shared/fiscal';
 import type { Tier } from '../customers/rules';
 import { roi } from './roi';
 import { basisScope } from './basis';
@@ -25,19 +25,13 @@ import {
   type TierProposal,
 } from './rules';
 import * as signals from './signals';
-import { resolvePeriod, type PeriodInput } from './service';
-
-function requireReader(context: UseCaseContext): void {
-  if (!hasAnyRole(context.actor, ['FINANCE', 'SALES_LEADER', 'ADMIN']))
-    throw new ForbiddenActionError('these reports are for FINANCE and SALES_LEADER');
-}
+import { REPORT_READERS, resolvePeriod, type PeriodInput } from './service';
 
 export async function setReportSettings(
   context: UseCaseContext,
   input: ReportSettings,
 ): Promise<ReportSettings> {
-  if (!hasAnyRole(context.actor, ['FINANCE']))
-    throw new ForbiddenActionError('only FINANCE may set report thresholds');
+  requireAnyRole(context.actor, ['FINANCE'], 'only FINANCE may set report thresholds');
   const checks: [keyof ReportSettings, boolean, string][] = [
     ['overShareFactor', input.overShareFactor.greaterThanOrEqualTo(1), 'at least 1'],
     [
@@ -101,7 +95,7 @@ export async function fairnessSignals(
   context: UseCaseContext,
   fiscalYearInput: number,
 ): Promise<FairnessView[]> {
-  requireReader(context);
+  requireAnyRole(context.actor, REPORT_READERS, 'these reports are for FINANCE and SALES_LEADER');
   const fiscalYear = validateFiscalYear(fiscalYearInput, 'fiscalYear');
   const range = fiscalYearRange(context.fiscalCalendar, fiscalYear);
   const settings = await signals.findSettings(context.db);
@@ -160,7 +154,7 @@ export async function tierReviewProposals(
   context: UseCaseContext,
   fiscalYearInput: number,
 ): Promise<ProposalView[]> {
-  requireReader(context);
+  requireAnyRole(context.actor, REPORT_READERS, 'these reports are for FINANCE and SALES_LEADER');
   const fiscalYear = validateFiscalYear(fiscalYearInput, 'fiscalYear');
   const period: FiscalPeriod = { kind: 'YEAR', fiscalYear, quarter: null, month: null };
   const range = fiscalRange(context.fiscalCalendar, period);
@@ -236,7 +230,7 @@ export async function paidServicePnl(
   context: UseCaseContext,
   input: { period: PeriodInput; groupBy: readonly signals.PnlDimension[] },
 ): Promise<signals.PnlGroup[]> {
-  requireReader(context);
+  requireAnyRole(context.actor, REPORT_READERS, 'these reports are for FINANCE and SALES_LEADER');
   const period = resolvePeriod(context, input.period);
   const range = fiscalRange(context.fiscalCalendar, period);
   return signals.paidPnl(context.db, {
@@ -252,7 +246,7 @@ export async function accountNetMargins(
   context: UseCaseContext,
   periodInput: PeriodInput,
 ): Promise<signals.AccountNet[]> {
-  requireReader(context);
+  requireAnyRole(context.actor, REPORT_READERS, 'these reports are for FINANCE and SALES_LEADER');
   const period = resolvePeriod(context, periodInput);
   const range = fiscalRange(context.fiscalCalendar, period);
   return signals.accountNetMargin(context.db, {

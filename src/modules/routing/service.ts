@@ -1,9 +1,9 @@
 // Use cases for coverage and routing: who covers each account (CSM, support and expert teams,
 // delivery projects with contacts), SLA targets, the route for a need, and the gaps report.
 import { inTransaction, type Transaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
-import { hasRole } from '../../shared/auth';
-import { ForbiddenActionError, NotFoundError, ValidationError, requireSomeChange } from '../../shared/errors';
+import type { UseCaseContext } from '../../shared/context';
+import { requireAnyRole } from '../../shared/auth';
+import { NotFoundError, ValidationError, requireSomeChange } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import { countedConnection, type Connection, type ConnectionArgs } from '../../shared/pagination';
 import { recordAudit } from '../audit/repository';
@@ -17,10 +17,6 @@ import * as repository from './repository';
 import type { CoverageGapRow, DeliveryProject } from './repository';
 import { route as routeFor, type GapKind, type Need, type Priority, type Route, type Sla } from './rules';
 import { optionalText } from '../../shared/text';
-
-function requireAdmin(context: UseCaseContext, what: string): void {
-  if (!hasRole(context.actor, 'ADMIN')) throw new ForbiddenActionError(`only an ADMIN may ${what}`);
-}
 
 async function checkTeam(trx: Transaction, teamId: string, kind: TeamKind, field: string): Promise<string> {
   const id = requireId(teamId, field);
@@ -68,7 +64,7 @@ export async function assignCoverage(
     expertTeamId?: string | null;
   },
 ): Promise<Customer> {
-  requireAdmin(context, 'assign coverage');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may assign coverage');
   return inTransaction(context.db, async (trx) => {
     const before = await loadReadableAccount(context, trx, input.accountId, 'input.accountId', {
       forUpdate: true,
@@ -118,7 +114,7 @@ export async function createDeliveryProject(
     contactPersonId?: string | null;
   },
 ): Promise<DeliveryProject> {
-  requireAdmin(context, 'manage delivery projects');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage delivery projects');
   const name = validateName(input.name, 'input.name');
   return inTransaction(context.db, async (trx) => {
     const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
@@ -156,7 +152,7 @@ export async function updateDeliveryProject(
     status?: 'ACTIVE' | 'CLOSED' | null;
   },
 ): Promise<DeliveryProject> {
-  requireAdmin(context, 'manage delivery projects');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage delivery projects');
   const { projectId: _projectId, ...changes } = input;
   requireSomeChange(changes);
   const projectId = requireId(input.projectId, 'input.projectId');
@@ -188,7 +184,7 @@ export async function updateDeliveryProject(
 export const SLA_MINUTES_MAX = 60 * 24 * 90;
 
 export async function setSlaPolicy(context: UseCaseContext, input: Sla): Promise<Sla> {
-  requireAdmin(context, 'set SLA policies');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may set SLA policies');
   for (const [field, minutes] of [
     ['input.responseMinutes', input.responseMinutes],
     ['input.resolutionMinutes', input.resolutionMinutes],

@@ -1,15 +1,9 @@
 // Use cases for people, cost rates and teams. ADMIN changes them; everyone signed in reads.
 // Each runs in one transaction with its audit record.
 import { inTransaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
-import { hasRole } from '../../shared/auth';
-import {
-  ConflictError,
-  ForbiddenActionError,
-  NotFoundError,
-  ValidationError,
-  requireSomeChange,
-} from '../../shared/errors';
+import type { UseCaseContext } from '../../shared/context';
+import { requireAnyRole } from '../../shared/auth';
+import { ConflictError, NotFoundError, ValidationError, requireSomeChange } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import {
   isStringPairKey,
@@ -32,10 +26,6 @@ import {
 } from './rules';
 import { DateTime } from 'luxon';
 
-export function requireAdmin(context: UseCaseContext, what: string): void {
-  if (!hasRole(context.actor, 'ADMIN')) throw new ForbiddenActionError(`only an ADMIN may ${what}`);
-}
-
 async function checkUserLink(
   context: UseCaseContext,
   trx: Parameters<typeof findUserById>[0],
@@ -53,7 +43,7 @@ export async function createPerson(
   context: UseCaseContext,
   input: { name: string; department: Department; skills?: readonly string[] | null; userId?: string | null },
 ): Promise<Person> {
-  requireAdmin(context, 'manage people');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage people');
   const name = validateName(input.name, 'input.name');
   const skills = validateSkills(input.skills ?? [], 'input.skills');
   return inTransaction(context.db, async (trx) => {
@@ -87,7 +77,7 @@ export async function updatePerson(
     unlinkUser?: boolean | null;
   },
 ): Promise<Person> {
-  requireAdmin(context, 'manage people');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage people');
   requireSomeChange({
     name: input.name ?? undefined,
     department: input.department ?? undefined,
@@ -131,7 +121,7 @@ export async function setCostRate(
   context: UseCaseContext,
   input: { personId: string; effectiveFrom: string; ratePerHour: Decimal; currency: string },
 ): Promise<CostRate> {
-  requireAdmin(context, 'set cost rates');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may set cost rates');
   const personId = requireId(input.personId, 'input.personId');
   const ratePerHour = validateCostRate(input.ratePerHour, 'input.ratePerHour');
   if (DateTime.fromISO(input.effectiveFrom).year < 2000) {
@@ -165,7 +155,7 @@ export async function createTeam(
   context: UseCaseContext,
   input: { kind: TeamKind; name: string },
 ): Promise<Team> {
-  requireAdmin(context, 'manage teams');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage teams');
   const name = validateName(input.name, 'input.name');
   return inTransaction(context.db, async (trx) => {
     if (await repository.findTeamByName(trx, name))
@@ -185,7 +175,7 @@ export async function setTeamMembership(
   context: UseCaseContext,
   input: { teamId: string; personId: string; member: boolean },
 ): Promise<Team> {
-  requireAdmin(context, 'manage teams');
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage teams');
   const teamId = requireId(input.teamId, 'input.teamId');
   const personId = requireId(input.personId, 'input.personId');
   return inTransaction(context.db, async (trx) => {

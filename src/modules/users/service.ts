@@ -2,10 +2,10 @@
 // writes its audit record in that transaction. Token plaintext leaves only in the return value.
 import type { Database } from '../../db/knex';
 import { inTransaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../graphql/context';
+import type { UseCaseContext } from '../../shared/context';
 import type { Actor } from '../../shared/auth';
-import { hasRole } from '../../shared/auth';
-import { ConflictError, ForbiddenActionError, NotFoundError } from '../../shared/errors';
+import { requireAnyRole } from '../../shared/auth';
+import { ConflictError, NotFoundError } from '../../shared/errors';
 import { recordAudit } from '../audit/repository';
 import * as repository from './repository';
 import type { ApiToken, User } from './repository';
@@ -19,16 +19,9 @@ import {
   type ConnectionArgs,
 } from '../../shared/pagination';
 
-function requireAdmin(context: UseCaseContext): Actor {
-  if (!context.actor || !hasRole(context.actor, 'ADMIN')) {
-    throw new ForbiddenActionError('only an ADMIN may manage users and tokens');
-  }
-  return context.actor;
-}
-
 /** Every user by name, a page at a time. ADMIN only. */
 export async function listUsers(context: UseCaseContext, page: ConnectionArgs): Promise<Connection<User>> {
-  requireAdmin(context);
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage users and tokens');
   return keysetConnection(
     page,
     { of: (user: User) => [user.name, user.id] as [string, string], is: isStringPairKey },
@@ -41,7 +34,7 @@ export async function createUser(
   context: UseCaseContext,
   input: { name: string; email: string; roles: readonly string[] },
 ): Promise<User> {
-  requireAdmin(context);
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage users and tokens');
   const user = validateNewUser(input);
   return inTransaction(context.db, async (trx) => {
     if (await repository.findUserByEmail(trx, user.email)) {
@@ -62,7 +55,7 @@ export async function createApiToken(
   context: UseCaseContext,
   input: { userId: string; label: string },
 ): Promise<{ token: ApiToken; plaintext: string }> {
-  requireAdmin(context);
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage users and tokens');
   const label = validateTokenLabel(input.label, 'input.label');
   const userId = requireId(input.userId, 'input.userId');
   return inTransaction(context.db, async (trx) => {
@@ -86,7 +79,7 @@ export async function createApiToken(
 }
 
 export async function revokeApiToken(context: UseCaseContext, tokenId: string): Promise<ApiToken> {
-  requireAdmin(context);
+  requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage users and tokens');
   requireId(tokenId, 'tokenId');
   return inTransaction(context.db, async (trx) => {
     const before = await repository.findTokenById(trx, tokenId);
