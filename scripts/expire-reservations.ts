@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { openDatabase } from '../src/db/open';
 import { migrateToLatest } from '../src/db/migrate';
-import { expireLapsedBookings } from '../src/modules/budgets/bookings';
+import { expireLapsedBookings } from '../src/modules/budgets/service';
 
 async function run(): Promise<void> {
   const config = loadConfig();

@@ -12,7 +12,7 @@ import { fiscalYearRange } from '../src/shared/fiscal';
 import { createExpertService } from '../src/modules/catalog/service';
 import { findServiceByCode } from '../src/modules/catalog/repository';
 import { createBudget, setOperatingRatio } from '../src/modules/budgets/service';
-import { bookFreeService, deliverBooking } from '../src/modules/budgets/bookings';
+import { bookFreeService, deliverBooking } from '../src/modules/budgets/service';
 import * as outcomes from '../src/modules/outcomes/repository';
 import type { OpportunityStage } from '../src/modules/outcomes/repository';
 

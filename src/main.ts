@@ -10,7 +10,7 @@ import { openDatabase, DatabaseUnavailableError, type OpenDatabase } from './db/
 import { migrateToLatest } from './db/migrate';
 import { createApp } from './app';
 import { mountConsole, type ConsoleMount } from './console';
-import { expireLapsedBookings } from './modules/budgets/bookings';
+import { expireLapsedBookings } from './modules/budgets/service';
 import { rollUpAll } from './modules/reports/rollup';
 import { pruneIdempotencyKeys } from './shared/idempotency';
 import { DEMO_USERS, databaseIsEmpty, seedDemo } from '../seeds/demo';

@@ -23,7 +23,7 @@ import {
 } from '../support/money';
 import {
   BOOKING_PEOPLE_MAX,
-  NOTES_MAX,
+  NOTES_LENGTH_MAX,
   PLANNED_DAYS_AHEAD_MAX,
   bookFreeService,
   cancelBooking,
@@ -31,7 +31,7 @@ import {
   deliverBooking,
   expireLapsedBookings,
   type BookInput,
-} from '../../src/modules/budgets/bookings';
+} from '../../src/modules/budgets/service';
 import { adjustBudget, readBudget } from '../../src/modules/budgets/service';
 import * as repository from '../../src/modules/budgets/repository';
 import * as teams from '../../src/modules/teams/repository';
@@ -87,7 +87,7 @@ const ledgerOf = async (bookingId: string) =>
 
 test('a booking keeps each person once, trimmed notes, and no exception reason unless one is requested', async () => {
   const { account, budget, service, input } = await setUp();
-  const notes = `  ${'n'.repeat(NOTES_MAX)}  `;
+  const notes = `  ${'n'.repeat(NOTES_LENGTH_MAX)}  `;
   const people = [org.expertPerson.id, org.supportEngineer.id, org.expertPerson.id];
   const booking = await bookFreeService(
     csm(),
@@ -105,7 +105,7 @@ test('a booking keeps each person once, trimmed notes, and no exception reason u
     settlementPrice: '60.00',
     actualCost: null,
     currency: 'CNY',
-    notes: 'n'.repeat(NOTES_MAX),
+    notes: 'n'.repeat(NOTES_LENGTH_MAX),
     exceptionReason: null,
     exceptionDecidedBy: null,
     exceptionDecisionReason: null,

@@ -20,14 +20,14 @@ import {
 import { retireExpertService } from '../../src/modules/catalog/service';
 import {
   BOOKING_PEOPLE_MAX,
-  NOTES_MAX,
+  NOTES_LENGTH_MAX,
   PLANNED_DAYS_AHEAD_MAX,
   bookFreeService,
   cancelBooking,
   decideBookingException,
   deliverBooking,
   type BookInput,
-} from '../../src/modules/budgets/bookings';
+} from '../../src/modules/budgets/service';
 
 let database: TestDatabase;
 let users: Awaited<ReturnType<typeof createStandardUsers>>;
@@ -73,11 +73,11 @@ test('booking: each refusal says what is wrong and names the field', async () =>
   const cases: [string, Partial<BookInput>, unknown][] = [
     [
       'notes too long',
-      { notes: 'x'.repeat(NOTES_MAX + 1) },
+      { notes: 'x'.repeat(NOTES_LENGTH_MAX + 1) },
       {
         error: 'ValidationError',
         field: 'input.notes',
-        message: `notes are longer than ${NOTES_MAX} characters`,
+        message: `notes are longer than ${NOTES_LENGTH_MAX} characters`,
       },
     ],
     [

@@ -10,6 +10,8 @@ import { createOrg, type Org } from '../support/org';
 import { actorOf, contextFor, key } from '../support/money';
 import { adjustBudget, createBudget, setOperatingRatio } from '../../src/modules/budgets/service';
 import { Decimal } from '../../src/shared/money';
+import { inTransaction } from '../../src/db/transaction';
+import { postEntries } from '../../src/modules/budgets/repository';
 
 let database: TestDatabase;
 let users: Awaited<ReturnType<typeof createStandardUsers>>;
@@ -189,4 +191,38 @@ test('creating and adjusting keep their keys under their own operations, with th
     { operation: 'createBudget', result_type: 'Budget', result_id: budget.id },
     { operation: 'adjustBudget', result_type: 'Budget', result_id: budget.id },
   ]);
+});
+
+test('postEntries refuses a budget read before its totals last moved, and leaves the ledger as it was', async () => {
+  const year = 2083;
+  const stale = await createBudget(finance(), {
+    accountId: (await org.customer('A')).id,
+    fiscalYear: year,
+    currency: 'CNY',
+    amount: d('1000'),
+    idempotencyKey: key(),
+  });
+  const moved = await adjustBudget(finance(), {
+    budgetId: stale.id,
+    amount: d('-100'),
+    reason: 'moved after the stale read',
+    idempotencyKey: key(),
+  });
+  const entriesBefore = await ledgerOf(stale.id);
+  const post = (budget: typeof stale) =>
+    inTransaction(database.db, (trx) =>
+      postEntries(
+        trx,
+        budget,
+        [{ kind: 'ADJUSTMENT', amount: d('50'), reason: 'test' }],
+        users.finance.user.id,
+      ),
+    );
+  await expect(post(stale)).rejects.toThrow(
+    `postEntries: budget ${stale.id} no longer holds the totals it was read with (read it under the lock)`,
+  );
+  // The entries' insert ran in the same statement and was rolled back with it.
+  expect(await ledgerOf(stale.id)).toEqual(entriesBefore);
+  // The budget as it stands is posted to.
+  expect((await post(moved)).totals.remaining.toFixed(2)).toBe('950.00');
 });

@@ -6,7 +6,7 @@ import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
 import { actorOf, contextFor, fiscalYearNow, key, keyAccountWithBudget } from '../support/money';
 import { adjustBudget, createBudget, type CreateBudgetInput } from '../../src/modules/budgets/service';
-import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/transfers';
+import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/service';
 import { Decimal } from '../../src/shared/money';
 
 let database: TestDatabase;

@@ -17,7 +17,7 @@ import {
   keyAccountWithBudget,
   ledgerMismatches,
 } from '../support/money';
-import { expireLapsedBookings } from '../../src/modules/budgets/bookings';
+import { expireLapsedBookings } from '../../src/modules/budgets/service';
 import { createBudget } from '../../src/modules/budgets/service';
 import { Decimal } from '../../src/shared/money';
 import { DateTime } from 'luxon';

@@ -15,7 +15,7 @@ import {
   ledgerMismatches,
 } from '../support/money';
 import { BudgetExceededError, IdempotencyInProgressError } from '../../src/shared/errors';
-import { bookFreeService } from '../../src/modules/budgets/bookings';
+import { bookFreeService } from '../../src/modules/budgets/service';
 
 let database: TestDatabase;
 let users: Awaited<ReturnType<typeof createStandardUsers>>;

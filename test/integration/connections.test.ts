@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
 import { actorOf, contextFor, createFreeService, inDays, key, keyAccountWithBudget } from '../support/money';
-import { bookFreeService } from '../../src/modules/budgets/bookings';
+import { bookFreeService } from '../../src/modules/budgets/service';
 
 let database: TestDatabase;
 let server: TestServer;

@@ -25,9 +25,9 @@ import {
   decideBookingException,
   deliverBooking,
   expireLapsedBookings,
-} from '../../src/modules/budgets/bookings';
+} from '../../src/modules/budgets/service';
 import { adjustBudget } from '../../src/modules/budgets/service';
-import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/transfers';
+import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/service';
 import { BudgetExceededError, InvalidTransitionError } from '../../src/shared/errors';
 import { Decimal } from '../../src/shared/money';
 

@@ -18,14 +18,14 @@ import {
   decideBookingException,
   deliverBooking,
   expireLapsedBookings,
-} from '../../src/modules/budgets/bookings';
+} from '../../src/modules/budgets/service';
 import {
   adjustBudget,
   createBudget,
   setOperatingRatio,
   setOverrunPolicy,
 } from '../../src/modules/budgets/service';
-import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/transfers';
+import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/service';
 import type { UseCaseContext } from '../../src/shared/context';
 import { Decimal } from '../../src/shared/money';
 

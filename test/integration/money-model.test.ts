@@ -23,7 +23,7 @@ import {
   ledgerMismatches,
 } from '../support/money';
 import { random, type Random } from '../faults/support/fault-kit';
-import { expireLapsedBookings } from '../../src/modules/budgets/bookings';
+import { expireLapsedBookings } from '../../src/modules/budgets/service';
 import { Decimal } from '../../src/shared/money';
 
 const SEED = process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : 20261201;

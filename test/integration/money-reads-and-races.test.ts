@@ -28,7 +28,7 @@ import {
   deliverBooking,
   expireLapsedBookings,
   type BookInput,
-} from '../../src/modules/budgets/bookings';
+} from '../../src/modules/budgets/service';
 import {
   adjustBudget,
   budgetFor,
@@ -39,7 +39,7 @@ import {
   setOperatingRatio,
   setOverrunPolicy,
 } from '../../src/modules/budgets/service';
-import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/transfers';
+import { decideBudgetTransfer, requestBudgetTransfer } from '../../src/modules/budgets/service';
 import { Decimal } from '../../src/shared/money';
 
 let database: TestDatabase;

@@ -10,7 +10,7 @@ import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
 import { actorOf, config, contextFor, createFreeService, inDays, key } from '../support/money';
 import { createBudget } from '../../src/modules/budgets/service';
-import { bookFreeService, deliverBooking } from '../../src/modules/budgets/bookings';
+import { bookFreeService, deliverBooking } from '../../src/modules/budgets/service';
 import { fiscalRange, fiscalYearOf } from '../../src/shared/fiscal';
 import { Decimal } from '../../src/shared/money';
 import { rollUpAll } from '../../src/modules/reports/rollup';

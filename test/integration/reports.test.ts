@@ -21,7 +21,7 @@ import {
   cancelBooking,
   decideBookingException,
   deliverBooking,
-} from '../../src/modules/budgets/bookings';
+} from '../../src/modules/budgets/service';
 import { createOpportunity, recordAssessment, setOpportunityStage } from '../../src/modules/outcomes/service';
 import { fiscalYearRange } from '../../src/shared/fiscal';
 import { Decimal } from '../../src/shared/money';

@@ -9,7 +9,7 @@ import { createOrg, type Org } from '../support/org';
 import { actorOf, config, contextFor, fiscalYearNow, inDays, key } from '../support/money';
 import { createExpertService } from '../../src/modules/catalog/service';
 import { createBudget, setOperatingRatio } from '../../src/modules/budgets/service';
-import { bookFreeService, decideBookingException, deliverBooking } from '../../src/modules/budgets/bookings';
+import { bookFreeService, decideBookingException, deliverBooking } from '../../src/modules/budgets/service';
 import {
   createOpportunity,
   recordAssessment,

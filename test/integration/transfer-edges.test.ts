@@ -13,7 +13,7 @@ import {
   decideBudgetTransfer,
   listTransfers,
   requestBudgetTransfer,
-} from '../../src/modules/budgets/transfers';
+} from '../../src/modules/budgets/service';
 import { Decimal } from '../../src/shared/money';
 
 let database: TestDatabase;

@@ -1,5 +1,6 @@
 // Pure rules of operating budgets and bookings: what each ledger entry does to a budget's
-// buckets, the booking state machine, the budget amount, and the decision when funds run short.
+// buckets, the booking and transfer state machines, the budget amount, and the decision when
+// funds run short.
 import { InvalidTransitionError } from '../../shared/errors';
 import { Decimal, roundMoney } from '../../shared/money';
 
@@ -106,3 +107,21 @@ export function fundsDecision(remaining: Decimal, amount: Decimal, policy: Overr
 
 export const TRANSFER_STATES = ['REQUESTED', 'APPROVED', 'REJECTED'] as const;
 export type TransferState = (typeof TRANSFER_STATES)[number];
+
+/** A SALES_LEADER decides a requested transfer once: approved or rejected, then it is final. */
+const TRANSFER_TRANSITIONS: Record<TransferState, readonly TransferState[]> = {
+  REQUESTED: ['APPROVED', 'REJECTED'],
+  // Terminal states (equivalent under mutation for the reason given for bookings above).
+  // Stryker disable ArrayDeclaration
+  APPROVED: [],
+  REJECTED: [],
+  // Stryker restore ArrayDeclaration
+};
+
+export function canTransferTransition(from: TransferState, to: TransferState): boolean {
+  return TRANSFER_TRANSITIONS[from].includes(to);
+}
+
+export function assertTransferTransition(from: TransferState, to: TransferState): void {
+  if (!canTransferTransition(from, to)) throw new InvalidTransitionError('BudgetTransfer', from, to);
+}

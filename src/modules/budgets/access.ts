@@ -1,0 +1,69 @@
+// Loading a budget, booking or transfer for a replay, who may reach a budget on one, who may manage a booking (its account's CSM or
+// an ADMIN), and the lock every booking change takes: the budget row first, then the booking, as
+// every money path locks them.
+import { type Transaction } from '../../db/transaction';
+import type { UseCaseContext } from '../../shared/context';
+import { hasRole } from '../../shared/auth';
+import { ForbiddenActionError, NotFoundError } from '../../shared/errors';
+import { requireId } from '../../shared/ids';
+import { isCsmOf, loadReadableAccount } from '../customers/access';
+import * as repository from './repository';
+import type { Booking, Budget } from './repository';
+
+export const loadBooking = (context: UseCaseContext) => (id: string) =>
+  repository.findBookingById(context.db, id);
+
+export function requireCsmOrAdmin(context: UseCaseContext, customer: Parameters<typeof isCsmOf>[1]): void {
+  if (!hasRole(context.actor, 'ADMIN') && !isCsmOf(context.actor, customer)) {
+    throw new ForbiddenActionError(
+      `only the CSM of ${customer.name} (or an ADMIN) may book and manage its free services`,
+    );
+  }
+}
+
+/** A replayed booking is shown only to who may still manage it: its account's CSM or an ADMIN. */
+export const authorizeBooking =
+  (context: UseCaseContext, field: string) =>
+  async (booking: Booking, trx: Transaction): Promise<void> => {
+    const customer = await loadReadableAccount(context, trx, booking.accountId, field, {
+      owned: { type: 'Booking', id: booking.id },
+    });
+    requireCsmOrAdmin(context, customer);
+  };
+
+/** Locks the booking and its budget (budget first, as every money path does) and checks the caller. */
+export async function lockBooking(context: UseCaseContext, trx: Transaction, bookingId: string) {
+  const field = 'input.bookingId';
+  const id = requireId(bookingId, field);
+  const unlocked = await repository.findBookingById(trx, id);
+  if (!unlocked) throw new NotFoundError('Booking', id, field);
+  // Checked before any lock: a booking the caller may not see is not even waited for.
+  const customer = await loadReadableAccount(context, trx, unlocked.accountId, field, {
+    owned: { type: 'Booking', id },
+  });
+  const budget = await repository.findBudgetById(trx, unlocked.budgetId, { forUpdate: true });
+  // Equivalent while every path that changes a booking locks its budget first (this function, the
+  // sweep): the budget lock already serialises them. Kept so the booking row is never read stale.
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent under the budget lock (above)
+  const booking = (await repository.findBookingById(trx, id, { forUpdate: true }))!;
+  return { booking, budget: budget!, customer };
+}
+
+export const loadBudget = (context: UseCaseContext) => (id: string) =>
+  repository.findBudgetById(context.db, id);
+
+/**
+ * A replayed budget is shown only to who may still read its account. Only FINANCE reaches a replay
+ * (requireFinance runs first) and FINANCE reads every account, so this cannot refuse while the
+ * roles stay so: it guards a narrower role, and mutation testing counts its mutants as equivalent.
+ */
+// Stryker disable all: cannot refuse for today's roles (above)
+export const authorizeBudget = (context: UseCaseContext) => async (budget: Budget, trx: Transaction) => {
+  await loadReadableAccount(context, trx, budget.accountId, 'input.accountId', {
+    owned: { type: 'Budget', id: budget.id },
+  });
+};
+// Stryker restore all
+
+export const loadTransfer = (context: UseCaseContext) => (id: string) =>
+  repository.findTransferById(context.db, id);

@@ -1,0 +1,61 @@
+// Delivering a booking: its reservation is released and the actual cost spent (the settlement
+// price when none is given), posted even past the budget and flagged as an overrun.
+import type { UseCaseContext } from '../../shared/context';
+import { idempotentTransaction } from '../../shared/idempotency';
+import { type Decimal, validateMoney } from '../../shared/money';
+import { recordAudit } from '../audit/repository';
+import * as repository from './repository';
+import type { Booking } from './repository';
+import { assertTransition } from './rules';
+import { authorizeBooking, loadBooking, lockBooking, requireCsmOrAdmin } from './access';
+
+export async function deliverBooking(
+  context: UseCaseContext,
+  input: { bookingId: string; actualCost?: Decimal | null; idempotencyKey: string },
+): Promise<Booking> {
+  const actualCost = input.actualCost ? validateMoney(input.actualCost, 'input.actualCost') : null;
+  return idempotentTransaction(
+    context,
+    { operation: 'deliverBooking', input },
+    {
+      type: 'Booking',
+      idOf: (booking) => booking.id,
+      load: loadBooking(context),
+      authorize: authorizeBooking(context, 'input.bookingId'),
+    },
+    async (trx) => {
+      const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
+      requireCsmOrAdmin(context, customer);
+      assertTransition(booking.state, 'DELIVERED');
+      const cost = actualCost ?? booking.settlementPrice;
+      const afterRelease = budget.totals.remaining.plus(booking.settlementPrice);
+      // Delivered work is a fact: its cost is posted even past the budget, and flagged.
+      const overrun = booking.overrun || cost.greaterThan(afterRelease);
+      await repository.postEntries(
+        trx,
+        budget,
+        [
+          ...(booking.settlementPrice.isZero()
+            ? []
+            : [{ kind: 'RELEASE' as const, amount: booking.settlementPrice, bookingId: booking.id }]),
+          ...(cost.isZero() ? [] : [{ kind: 'SPEND' as const, amount: cost, bookingId: booking.id }]),
+        ],
+        context.actor!.userId,
+      );
+      const after = await repository.updateBooking(trx, booking.id, {
+        state: 'DELIVERED',
+        actualCost: cost,
+        overrun,
+      });
+      await recordAudit(trx, context, {
+        action: 'booking.deliver',
+        entityType: 'Booking',
+        entityId: booking.id,
+        accountId: booking.accountId,
+        before: booking,
+        after,
+      });
+      return after;
+    },
+  );
+}

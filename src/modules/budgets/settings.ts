@@ -1,0 +1,58 @@
+// FINANCE's settings for budgets: the default operating ratio of a fiscal year and the overrun
+// policy of a key-account tier. Each is audited with its value before and after.
+import { inTransaction } from '../../db/transaction';
+import type { UseCaseContext } from '../../shared/context';
+import { requireAnyRole } from '../../shared/auth';
+import { ValidationError } from '../../shared/errors';
+import { validateFiscalYear } from '../../shared/fiscal';
+import { type Decimal } from '../../shared/money';
+import { recordAudit } from '../audit/repository';
+import { isKeyAccount, type Tier } from '../customers/rules';
+import * as repository from './repository';
+import { type OverrunPolicy } from './rules';
+import { validateRatio } from './validate';
+
+export async function setOperatingRatio(
+  context: UseCaseContext,
+  input: { fiscalYear: number; ratio: Decimal },
+): Promise<{ fiscalYear: number; ratio: Decimal }> {
+  const actor = requireAnyRole(context.actor, ['FINANCE'], 'only FINANCE may set operating ratios');
+  const fiscalYear = validateFiscalYear(input.fiscalYear, 'input.fiscalYear');
+  const ratio = validateRatio(input.ratio, 'input.ratio');
+  return inTransaction(context.db, async (trx) => {
+    const before = await repository.findRatio(trx, fiscalYear);
+    await repository.upsertRatio(trx, fiscalYear, ratio, actor.userId);
+    await recordAudit(trx, context, {
+      action: 'operatingRatio.set',
+      entityType: 'OperatingRatio',
+      entityId: String(fiscalYear),
+      before: before && { ratio: before },
+      after: { ratio },
+    });
+    return { fiscalYear, ratio };
+  });
+}
+
+export async function setOverrunPolicy(
+  context: UseCaseContext,
+  input: { tier: Tier; policy: OverrunPolicy },
+): Promise<{ tier: Tier; policy: OverrunPolicy }> {
+  const actor = requireAnyRole(context.actor, ['FINANCE'], 'only FINANCE may set overrun policies');
+  if (!isKeyAccount(input.tier))
+    throw new ValidationError(
+      'input.tier',
+      'only key-account tiers (A, C) have budgets and an overrun policy',
+    );
+  return inTransaction(context.db, async (trx) => {
+    const before = await repository.findOverrunPolicy(trx, input.tier);
+    await repository.upsertOverrunPolicy(trx, input.tier, input.policy, actor.userId);
+    await recordAudit(trx, context, {
+      action: 'overrunPolicy.set',
+      entityType: 'OverrunPolicy',
+      entityId: input.tier,
+      before: { policy: before },
+      after: { policy: input.policy },
+    });
+    return input;
+  });
+}
