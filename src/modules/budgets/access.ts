@@ -5,6 +5,7 @@ import { type Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../shared/context';
 import { hasRole } from '../../shared/auth';
 import { ForbiddenActionError, NotFoundError } from '../../shared/errors';
+import type { IdempotentResult } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import { isCsmOf, loadReadableAccount } from '../customers/access';
 import * as repository from './repository';
@@ -22,7 +23,7 @@ export function requireCsmOrAdmin(context: UseCaseContext, customer: Parameters<
 }
 
 /** A replayed booking is shown only to who may still manage it: its account's CSM or an ADMIN. */
-export const authorizeBooking =
+const authorizeBooking =
   (context: UseCaseContext, field: string) =>
   async (booking: Booking, trx: Transaction): Promise<void> => {
     const customer = await loadReadableAccount(context, trx, booking.accountId, field, {
@@ -49,7 +50,7 @@ export async function lockBooking(context: UseCaseContext, trx: Transaction, boo
   return { booking, budget: budget!, customer };
 }
 
-export const loadBudget = (context: UseCaseContext) => (id: string) =>
+const loadBudget = (context: UseCaseContext) => (id: string) =>
   repository.findBudgetById(context.db, id);
 
 /**
@@ -58,7 +59,7 @@ export const loadBudget = (context: UseCaseContext) => (id: string) =>
  * roles stay so: it guards a narrower role, and mutation testing counts its mutants as equivalent.
  */
 // Stryker disable all: cannot refuse for today's roles (above)
-export const authorizeBudget = (context: UseCaseContext) => async (budget: Budget, trx: Transaction) => {
+const authorizeBudget = (context: UseCaseContext) => async (budget: Budget, trx: Transaction) => {
   await loadReadableAccount(context, trx, budget.accountId, 'input.accountId', {
     owned: { type: 'Budget', id: budget.id },
   });
@@ -67,3 +68,19 @@ export const authorizeBudget = (context: UseCaseContext) => async (budget: Budge
 
 export const loadTransfer = (context: UseCaseContext) => (id: string) =>
   repository.findTransferById(context.db, id);
+
+/** How a booking use case answers a replay: the stored booking, to who may still manage it. */
+export const bookingReplay = (context: UseCaseContext, field: string): IdempotentResult<Booking> => ({
+  type: 'Booking',
+  idOf: (booking) => booking.id,
+  load: loadBooking(context),
+  authorize: authorizeBooking(context, field),
+});
+
+/** How a budget use case answers a replay: the stored budget, to who may still read its account. */
+export const budgetReplay = (context: UseCaseContext): IdempotentResult<Budget> => ({
+  type: 'Budget',
+  idOf: (budget) => budget.id,
+  load: loadBudget(context),
+  authorize: authorizeBudget(context),
+});

@@ -8,7 +8,7 @@ import { requireId } from '../../shared/ids';
 import { type Decimal, validateMoney } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import * as repository from './repository';
-import { authorizeBudget, loadBudget } from './access';
+import { budgetReplay } from './access';
 import type { Budget } from './repository';
 import { validateReasonText } from './validate';
 
@@ -25,12 +25,7 @@ export async function adjustBudget(
   return idempotentTransaction(
     context,
     { operation: 'adjustBudget', input },
-    {
-      type: 'Budget',
-      idOf: (budget) => budget.id,
-      load: loadBudget(context),
-      authorize: authorizeBudget(context),
-    },
+    budgetReplay(context),
     async (trx) => {
       const before = await repository.findBudgetById(trx, budgetId, { forUpdate: true });
       if (!before) throw new NotFoundError('Budget', budgetId, 'input.budgetId');

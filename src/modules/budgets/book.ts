@@ -22,7 +22,7 @@ import * as repository from './repository';
 import type { Booking, Budget } from './repository';
 import { fundsDecision, type FundsDecision } from './rules';
 import { validateBookingRequest, validatePersonIds, type BookingRequest } from './validate';
-import { authorizeBooking, loadBooking, requireCsmOrAdmin } from './access';
+import { bookingReplay, requireCsmOrAdmin } from './access';
 
 export type BookInput = {
   accountId: string;
@@ -43,13 +43,7 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   return idempotentTransaction(
     context,
     { operation: 'bookFreeService', input, validate: request.validatePlannedDate },
-    {
-      type: 'Booking',
-      idOf: (booking) => booking.id,
-      load: loadBooking(context),
-      authorize: authorizeBooking(context, 'input.accountId'),
-      preassignedId: bookingId,
-    },
+    { ...bookingReplay(context, 'input.accountId'), preassignedId: bookingId },
     async (trx) => {
       const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
       requireCsmOrAdmin(context, customer);

@@ -6,7 +6,7 @@ import * as repository from './repository';
 import type { Booking } from './repository';
 import { assertTransition } from './rules';
 import { validateReasonText } from './validate';
-import { authorizeBooking, loadBooking, lockBooking, requireCsmOrAdmin } from './access';
+import { bookingReplay, lockBooking, requireCsmOrAdmin } from './access';
 
 export async function cancelBooking(
   context: UseCaseContext,
@@ -16,12 +16,7 @@ export async function cancelBooking(
   return idempotentTransaction(
     context,
     { operation: 'cancelBooking', input },
-    {
-      type: 'Booking',
-      idOf: (booking) => booking.id,
-      load: loadBooking(context),
-      authorize: authorizeBooking(context, 'input.bookingId'),
-    },
+    bookingReplay(context, 'input.bookingId'),
     async (trx) => {
       const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
       requireCsmOrAdmin(context, customer);

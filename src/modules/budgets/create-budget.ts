@@ -12,7 +12,7 @@ import { isKeyAccount } from '../customers/rules';
 import type { Transaction } from '../../db/transaction';
 import type { Customer } from '../customers/repository';
 import * as repository from './repository';
-import { authorizeBudget, loadBudget } from './access';
+import { budgetReplay } from './access';
 import type { Budget, NewEntry } from './repository';
 import { budgetAmount } from './rules';
 import { validateBudgetSizing, type BudgetSizing } from './validate';
@@ -36,12 +36,7 @@ export async function createBudget(context: UseCaseContext, input: CreateBudgetI
   return idempotentTransaction(
     context,
     { operation: 'createBudget', input },
-    {
-      type: 'Budget',
-      idOf: (budget) => budget.id,
-      load: loadBudget(context),
-      authorize: authorizeBudget(context),
-    },
+    budgetReplay(context),
     async (trx) => {
       const customer = await lockAccountWithoutBudget(context, trx, input.accountId, fiscalYear);
       const allocation = await allocationOf(trx, sizing, fiscalYear);

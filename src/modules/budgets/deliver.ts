@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/repository';
 import * as repository from './repository';
 import type { Booking } from './repository';
 import { assertTransition } from './rules';
-import { authorizeBooking, loadBooking, lockBooking, requireCsmOrAdmin } from './access';
+import { bookingReplay, lockBooking, requireCsmOrAdmin } from './access';
 
 export async function deliverBooking(
   context: UseCaseContext,
@@ -17,12 +17,7 @@ export async function deliverBooking(
   return idempotentTransaction(
     context,
     { operation: 'deliverBooking', input },
-    {
-      type: 'Booking',
-      idOf: (booking) => booking.id,
-      load: loadBooking(context),
-      authorize: authorizeBooking(context, 'input.bookingId'),
-    },
+    bookingReplay(context, 'input.bookingId'),
     async (trx) => {
       const { booking, budget, customer } = await lockBooking(context, trx, input.bookingId);
       requireCsmOrAdmin(context, customer);
