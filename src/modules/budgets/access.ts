@@ -50,8 +50,7 @@ export async function lockBooking(context: UseCaseContext, trx: Transaction, boo
   return { booking, budget: budget!, customer };
 }
 
-const loadBudget = (context: UseCaseContext) => (id: string) =>
-  repository.findBudgetById(context.db, id);
+const loadBudget = (context: UseCaseContext) => (id: string) => repository.findBudgetById(context.db, id);
 
 /**
  * A replayed budget is shown only to who may still read its account. Only FINANCE reaches a replay
