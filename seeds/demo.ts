@@ -14,7 +14,7 @@ import { findServiceByCode } from '../src/modules/catalog/repository';
 import { createBudget, setOperatingRatio } from '../src/modules/budgets/service';
 import { bookFreeService, deliverBooking } from '../src/modules/budgets/service';
 import * as outcomes from '../src/modules/outcomes/repository';
-import type { OpportunityStage } from '../src/modules/outcomes/repository';
+import type { OpportunityStage } from '../src/modules/outcomes/rules';
 
 export type DemoUser = { key: string; name: string; email: string; roles: Role[]; token: string };
 

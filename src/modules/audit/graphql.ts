@@ -1,7 +1,7 @@
 // The audit trail as a query for ADMIN and FINANCE: who changed what, before and after.
 import { accountScoped, builder } from '../../graphql/builder';
-import { countAuditRecords, listAuditRecords, type AuditRecord } from './repository';
-import { isNumberKey, keysetConnection } from '../../shared/pagination';
+import * as service from './service';
+import type { AuditRecord } from './service';
 
 const AuditRecordRef = builder.objectRef<AuditRecord>('AuditRecord').implement({
   ...accountScoped<AuditRecord>((r) => r.accountId),
@@ -69,13 +69,7 @@ builder.queryField('auditLog', (t) =>
           description: 'Narrows the log; all given conditions must hold.',
         }),
       },
-      resolve: (_root, args, context) =>
-        keysetConnection(
-          args,
-          { of: (record: AuditRecord) => Number(record.id), is: isNumberKey },
-          (page) => listAuditRecords(context.db, args.filter ?? {}, page),
-          () => countAuditRecords(context.db, args.filter ?? {}),
-        ),
+      resolve: (_root, args, context) => service.listAuditRecords(context, args, args.filter ?? {}),
     },
     { description: 'A page of audit records.' },
     { description: 'An audit record and its cursor.' },

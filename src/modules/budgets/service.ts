@@ -15,3 +15,4 @@ export * from './decide-exception';
 export * from './expire';
 export * from './request-transfer';
 export * from './decide-transfer';
+export type { Booking, Budget, LedgerEntry, Transfer } from './repository';

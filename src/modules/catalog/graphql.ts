@@ -1,12 +1,12 @@
 // GraphQL for the expert-service catalog: services with effects and prices, picking free
 // services by effect, and the ADMIN/FINANCE mutations.
-import { today } from '../../shared/fiscal';
 import { builder, type SchemaTypes } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { DepartmentEnum } from '../teams/graphql';
-import * as repository from './repository';
-import type { ExpertService, ServicePrice } from './repository';
-import { EFFECTS, type Effect } from './rules';
+import * as loaders from './loaders';
+import type { ServicePrice } from './loaders';
+import * as read from './read';
+import { EFFECTS } from './rules';
 import * as service from './service';
 
 export const EffectEnum = builder.enumType('Effect', {
@@ -62,7 +62,7 @@ const ServicePriceRef = builder.objectRef<ServicePrice>('ServicePrice').implemen
 
 export const ExpertServiceRef = builder.loadableObject('ExpertService', {
   description: 'An expert service of the catalog.',
-  load: (ids: string[], context) => repository.findServicesByIds(context.db, ids),
+  load: (ids: string[], context) => loaders.servicesByIds(context, ids),
   sort: (s) => s.id,
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id.' }),
@@ -98,30 +98,22 @@ export const ExpertServiceRef = builder.loadableObject('ExpertService', {
       type: ServicePriceRef,
       nullable: true,
       description: 'The price in force today.',
-      resolve: (s, _args, context) => repository.findPriceOn(context.db, s.id, today(context)),
+      resolve: (s, _args, context) => read.priceToday(context, s.id),
     }),
     priceHistory: t.loadableGroup({
       type: ServicePriceRef,
       description: 'Every price, newest first.',
-      load: (ids: string[], context) => repository.findPrices(context.db, ids),
+      load: (ids: string[], context) => loaders.pricesOfServices(context, ids),
       group: (p) => p.serviceId,
       resolve: (s) => s.id,
     }),
   }),
 });
 
-const LIST_MAX = 500;
-
-/** Free services ranked by how many of the wanted effects each serves. */
-function rankByEffects(services: ExpertService[], effects: readonly Effect[]): ExpertService[] {
-  const score = (s: ExpertService) => s.effects.filter((effect) => effects.includes(effect)).length;
-  return [...services].sort((a, b) => score(b) - score(a) || a.name.localeCompare(b.name));
-}
-
 builder.queryFields((t) => ({
   expertServices: t.field({
     type: [ExpertServiceRef],
-    description: `The catalog by name (at most ${LIST_MAX}), filtered.`,
+    description: `The catalog by name (at most ${read.SERVICES_LIST_MAX}), filtered.`,
     authScopes: { authenticated: true },
     args: {
       kind: t.arg({
@@ -140,11 +132,10 @@ builder.queryFields((t) => ({
       }),
     },
     resolve: (_root, args, context) =>
-      repository.listServices(context.db, {
+      read.listServices(context, {
         kind: args.kind,
         effectsAny: args.effects,
         includeRetired: args.includeRetired ?? false,
-        limit: LIST_MAX,
       }),
   }),
   freeServicesForEffects: t.field({
@@ -153,16 +144,7 @@ builder.queryFields((t) => ({
       'Active free services that aim at any of the given effects, those serving more of them first: how a CSM picks services for a weak dimension.',
     authScopes: { authenticated: true },
     args: { effects: t.arg({ type: [EffectEnum], description: 'The effects wanted.' }) },
-    resolve: async (_root, args, context) =>
-      rankByEffects(
-        await repository.listServices(context.db, {
-          kind: 'FREE',
-          effectsAny: args.effects,
-          includeRetired: false,
-          limit: LIST_MAX,
-        }),
-        args.effects,
-      ),
+    resolve: (_root, args, context) => read.freeServicesForEffects(context, args.effects),
   }),
 }));
 

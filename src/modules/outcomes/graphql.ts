@@ -5,10 +5,9 @@ import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/err
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
 import { BookingRef, MONEY_ERRORS } from '../budgets/graphql';
-import * as budgetsRepository from '../budgets/repository';
-import * as repository from './repository';
-import type { Assessment, Investment, Opportunity } from './repository';
-import { OPPORTUNITY_STAGES } from './repository';
+import * as loaders from './loaders';
+import type { Assessment, Investment, Opportunity } from './loaders';
+import { OPPORTUNITY_STAGES } from './rules';
 import * as service from './service';
 import { optionalId } from '../../shared/ids';
 
@@ -69,7 +68,7 @@ export const OpportunityRef = builder.objectRef<Opportunity>('Opportunity').impl
     investments: t.loadableGroup({
       type: InvestmentRef,
       description: 'Pre-sales investment made to win it.',
-      load: (ids: string[], context) => repository.findInvestments(context.db, ids),
+      load: (ids: string[], context) => loaders.investmentsOfOpportunities(context, ids),
       group: (i) => i.opportunityId,
       resolve: (o) => o.id,
     }),
@@ -80,7 +79,7 @@ builder.objectField(CustomerRef, 'opportunities', (t) =>
   t.loadableGroup({
     type: OpportunityRef,
     description: 'Opportunities of the account, newest first.',
-    load: (ids: string[], context) => repository.findOpportunitiesByAccounts(context.db, ids),
+    load: (ids: string[], context) => loaders.opportunitiesOfAccounts(context, ids),
     group: (o) => o.accountId,
     resolve: (c) => c.id,
   }),
@@ -189,7 +188,7 @@ builder.objectField(CustomerRef, 'assessments', (t) =>
   t.loadableGroup({
     type: AssessmentRef,
     description: 'Relationship assessments, newest first.',
-    load: (ids: string[], context) => repository.findAssessments(context.db, ids),
+    load: (ids: string[], context) => loaders.assessmentsOfAccounts(context, ids),
     group: (a) => a.accountId,
     resolve: (c) => c.id,
   }),
@@ -205,7 +204,7 @@ builder.objectField(OpportunityRef, 'contributingBookingIds', (t) =>
       }),
     description: 'Free-service bookings that contributed to it, as links holding the booking id.',
     deprecationReason: 'Use contributingBookings: the name says ids, but the field answers link objects.',
-    load: (ids: string[], context) => repository.findLinkedBookingIds(context.db, ids),
+    load: (ids: string[], context) => loaders.bookingLinksOfOpportunities(context, ids),
     group: (l) => l.opportunityId,
     resolve: (o) => o.id,
   }),
@@ -216,18 +215,8 @@ builder.objectField(OpportunityRef, 'contributingBookings', (t) =>
     type: BookingRef,
     description:
       'Free-service bookings that contributed to it (each checked like any booking: its account must be readable).',
-    load: async (ids: string[], context) => {
-      const links = await repository.findLinkedBookingIds(context.db, ids);
-      const found = await budgetsRepository.findBookingsByIds(context.db, [
-        ...new Set(links.map((l) => l.bookingId)),
-      ]);
-      const byId = new Map(found.map((booking) => [booking.id, booking]));
-      return links.flatMap((link) => {
-        const booking = byId.get(link.bookingId);
-        return booking ? [{ ...booking, opportunityId: link.opportunityId }] : [];
-      });
-    },
-    // The loaded shapes are the bookings above, each with the opportunity it is linked to.
+    load: (ids: string[], context) => loaders.bookingsOfOpportunities(context, ids),
+    // The loaded shapes are bookings, each with the opportunity it is linked to.
     group: (booking) => (booking as unknown as { opportunityId: string }).opportunityId,
     resolve: (o) => o.id,
   }),

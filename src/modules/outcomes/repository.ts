@@ -2,8 +2,9 @@
 import type { Queryable } from '../../db/transaction';
 import { fromDatabase, toDatabase, type Decimal } from '../../shared/money';
 
-export const OPPORTUNITY_STAGES = ['HATCHED', 'REGISTERED', 'WON', 'LOST'] as const;
-export type OpportunityStage = (typeof OPPORTUNITY_STAGES)[number];
+import type { OpportunityStage } from './rules';
+
+export type { OpportunityStage };
 
 export type Opportunity = {
   id: string;

@@ -5,8 +5,8 @@ import { optionalId } from '../../shared/ids';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { PersonRef, TeamRef } from '../teams/graphql';
-import * as repository from './repository';
-import type { CoverageGapRow, DeliveryProject } from './repository';
+import * as loaders from './loaders';
+import type { CoverageGapRow, DeliveryProject } from './service';
 import { GAP_KINDS, NEEDS, PRIORITIES, type Gap, type Hop, type Sla } from './rules';
 import * as service from './service';
 
@@ -180,7 +180,7 @@ builder.objectField(CustomerRef, 'deliveryProjects', (t) =>
   t.loadableGroup({
     type: DeliveryProjectRef,
     description: 'Delivery projects of the account.',
-    load: (ids: string[], context) => repository.findProjectsByAccounts(context.db, ids),
+    load: (ids: string[], context) => loaders.projectsOfAccounts(context, ids),
     group: (p) => p.accountId,
     resolve: (c) => c.id,
   }),
@@ -232,7 +232,7 @@ builder.queryFields((t) => ({
     type: [SlaRef],
     description: 'All SLA targets by tier and priority.',
     authScopes: { authenticated: true },
-    resolve: (_root, _args, context) => repository.listSlas(context.db),
+    resolve: (_root, _args, context) => service.listSlaPolicies(context),
   }),
 }));
 

@@ -15,6 +15,8 @@ import { type TeamKind } from '../teams/rules';
 import { validateName } from '../../shared/text';
 import * as repository from './repository';
 import type { CoverageGapRow, DeliveryProject } from './repository';
+
+export type { CoverageGapRow, DeliveryProject };
 import { route as routeFor, type GapKind, type Need, type Priority, type Route, type Sla } from './rules';
 import { optionalText } from '../../shared/text';
 
@@ -249,4 +251,9 @@ export async function coverageGaps(
 ): Promise<Connection<CoverageGapRow>> {
   const filter = { visibleToCsmPersonId: csmScope(context.actor), kinds };
   return countedConnection(page, (window) => repository.findCoverageGaps(context.db, filter, window));
+}
+
+/** Every SLA target by tier and priority: set-up data every signed-in role reads. */
+export function listSlaPolicies(context: UseCaseContext): Promise<Sla[]> {
+  return repository.listSlas(context.db);
 }

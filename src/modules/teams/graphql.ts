@@ -2,8 +2,8 @@
 // per kind of object per request), never one query per row.
 import { builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
-import * as repository from './repository';
-import type { CostRate, Person, Team } from './repository';
+import * as loaders from './loaders';
+import type { CostRate, Person, Team } from './loaders';
 import { DEPARTMENTS, TEAM_KINDS } from './rules';
 import * as service from './service';
 import { optionalId } from '../../shared/ids';
@@ -39,7 +39,7 @@ export const DepartmentEnum = builder.enumType('Department', {
 
 export const TeamRef = builder.loadableObject('Team', {
   description: 'A service team of one kind.',
-  load: (ids: string[], context) => repository.findTeamsByIds(context.db, ids),
+  load: (ids: string[], context) => loaders.teamsByIds(context, ids),
   sort: (team) => team.id,
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id.' }),
@@ -73,7 +73,7 @@ const CostRateRef = builder.objectRef<CostRate>('CostRate').implement({
 export const PersonRef = builder.loadableObject('Person', {
   description:
     'Someone who delivers service: in a department, in zero or more teams, with an internal cost rate.',
-  load: (ids: string[], context) => repository.findPeopleByIds(context.db, ids),
+  load: (ids: string[], context) => loaders.peopleByIds(context, ids),
   sort: (person) => person.id,
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id.' }),
@@ -97,14 +97,7 @@ export const PersonRef = builder.loadableObject('Person', {
         }),
       }),
       description: 'Teams this person is in.',
-      load: async (personIds: string[], context) => {
-        const memberships = await repository.findMemberships(context.db, { personIds });
-        const teams = await repository.findTeamsByIds(context.db, [
-          ...new Set(memberships.map((m) => m.teamId)),
-        ]);
-        const byId = new Map(teams.map((team) => [team.id, team]));
-        return memberships.map((m) => ({ ...byId.get(m.teamId)!, memberPersonId: m.personId }));
-      },
+      load: (personIds: string[], context) => loaders.teamsOfPeople(context, personIds),
       group: (row) => row.memberPersonId,
       resolve: (person) => person.id,
     }),
@@ -115,7 +108,7 @@ export const PersonRef = builder.loadableObject('Person', {
       description: 'Cost rates, newest first. Null unless you are FINANCE or ADMIN (internal cost).',
       authScopes: { $any: { finance: true, admin: true } },
       unauthorizedResolver: () => null,
-      load: (personIds: string[], context) => repository.findCostRates(context.db, personIds),
+      load: (personIds: string[], context) => loaders.costRatesOfPeople(context, personIds),
       group: (rate) => rate.personId,
       resolve: (person) => person.id,
     }),
@@ -132,28 +125,19 @@ builder.objectField(TeamRef, 'members', (t) =>
       }),
     }),
     description: 'People in this team.',
-    load: async (teamIds: string[], context) => {
-      const memberships = await repository.findMemberships(context.db, { teamIds });
-      const people = await repository.findPeopleByIds(context.db, [
-        ...new Set(memberships.map((m) => m.personId)),
-      ]);
-      const byId = new Map(people.map((person) => [person.id, person]));
-      return memberships.map((m) => ({ ...byId.get(m.personId)!, teamId: m.teamId }));
-    },
+    load: (teamIds: string[], context) => loaders.membersOfTeams(context, teamIds),
     group: (row) => row.teamId,
     resolve: (team) => team.id,
   }),
 );
 
-const LIST_MAX = 500;
-
 builder.queryFields((t) => ({
   teams: t.field({
     type: [TeamRef],
-    description: `Teams by name, optionally of one kind (at most ${LIST_MAX}).`,
+    description: `Teams by name, optionally of one kind (at most ${service.TEAMS_LIST_MAX}).`,
     authScopes: { authenticated: true },
     args: { kind: t.arg({ type: TeamKindEnum, required: false, description: 'Only teams of this kind.' }) },
-    resolve: (_root, args, context) => repository.listTeams(context.db, args.kind ?? null, LIST_MAX),
+    resolve: (_root, args, context) => service.listTeams(context, args.kind ?? null),
   }),
   people: t.connection(
     {

@@ -218,3 +218,11 @@ export async function listPeople(
     () => repository.countPeople(context.db, filter),
   );
 }
+
+/** The most teams one list answers. */
+export const TEAMS_LIST_MAX = 500;
+
+/** Teams by name, optionally of one kind. */
+export function listTeams(context: UseCaseContext, kind: TeamKind | null): Promise<Team[]> {
+  return repository.listTeams(context.db, kind, TEAMS_LIST_MAX);
+}

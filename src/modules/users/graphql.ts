@@ -2,8 +2,7 @@
 import { builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { ROLES } from '../../shared/auth';
-import { findPersonByUserId } from '../teams/repository';
-import * as repository from './repository';
+import { personIdOfUser } from '../teams/loaders';
 import type { ApiToken, User } from './repository';
 import * as service from './service';
 
@@ -28,10 +27,8 @@ export const UserRef = builder.objectRef<User>('User').implement({
       nullable: true,
       description:
         'The person record linked to this user (for a CSM, the id accounts name as their csm), if any.',
-      resolve: async (user, _args, context) =>
-        user.id === context.actor?.userId
-          ? context.actor.personId
-          : ((await findPersonByUserId(context.db, user.id))?.id ?? null),
+      resolve: (user, _args, context) =>
+        user.id === context.actor?.userId ? context.actor.personId : personIdOfUser(context, user.id),
     }),
     active: t.exposeBoolean('active', { description: 'Inactive users cannot sign in.' }),
     createdAt: t.field({
@@ -83,11 +80,7 @@ builder.queryField('me', (t) =>
     type: UserRef,
     description: 'The signed-in user.',
     authScopes: { authenticated: true },
-    resolve: async (_root, _args, context) => {
-      const user = await repository.findUserById(context.db, context.actor!.userId);
-      if (!user) throw new Error('signed-in user vanished');
-      return user;
-    },
+    resolve: (_root, _args, context) => service.signedInUser(context),
   }),
 );
 

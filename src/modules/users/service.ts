@@ -106,3 +106,10 @@ export async function authenticate(db: Database, hash: string): Promise<Actor | 
   if (!found || !hashesEqual(found.storedHash, hash)) return null;
   return { userId: found.user.id, name: found.user.name, roles: found.user.roles, personId: found.personId };
 }
+
+/** The signed-in user. */
+export async function signedInUser(context: UseCaseContext): Promise<User> {
+  const user = context.actor ? await repository.findUserById(context.db, context.actor.userId) : null;
+  if (!user) throw new Error('signed-in user vanished');
+  return user;
+}
