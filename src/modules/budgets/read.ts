@@ -6,6 +6,7 @@ import { ForbiddenActionError, NotFoundError } from '../../shared/errors';
 import { fiscalYearOf } from '../../shared/fiscal';
 import { requireId } from '../../shared/ids';
 import {
+  isNumberKey,
   keysetConnection,
   newestFirstKey,
   type Connection,
@@ -13,7 +14,8 @@ import {
 } from '../../shared/pagination';
 import { csmScope, loadReadableAccount, readsAllAccounts } from '../customers/access';
 import * as repository from './repository';
-import type { Budget, Transfer } from './repository';
+import type { Budget, LedgerEntry, Transfer } from './repository';
+import type { Totals } from './rules';
 
 export async function readBudget(context: UseCaseContext, budgetId: string): Promise<Budget> {
   const id = requireId(budgetId, 'id');
@@ -77,5 +79,29 @@ export async function listTransfers(
     newestFirstKey,
     (request) => repository.listTransfers(context.db, filter, request),
     () => repository.countTransfers(context.db, filter),
+  );
+}
+
+/** A budget's totals as they stood at an instant, summed from the ledger (the budget was read first). */
+export async function budgetTotalsAt(
+  context: UseCaseContext,
+  budget: Budget,
+  at: DateTime,
+): Promise<Totals & { currency: string; accountId: string }> {
+  const totals = await repository.ledgerTotals(context.db, budget.id, at);
+  return { ...totals, currency: budget.currency, accountId: budget.accountId };
+}
+
+/** A page of a budget's ledger, oldest first (the budget was read first). */
+export function ledgerOf(
+  context: UseCaseContext,
+  budgetId: string,
+  page: ConnectionArgs,
+): Promise<Connection<LedgerEntry>> {
+  return keysetConnection(
+    page,
+    { of: (entry: LedgerEntry) => Number(entry.id), is: isNumberKey },
+    (request) => repository.listEntries(context.db, budgetId, request),
+    () => repository.countEntries(context.db, budgetId),
   );
 }

@@ -56,3 +56,13 @@ export async function setOverrunPolicy(
     return input;
   });
 }
+
+/** The default operating ratio of a fiscal year, if set: every signed-in role reads it. */
+export function operatingRatioOf(context: UseCaseContext, fiscalYear: number): Promise<Decimal | null> {
+  return repository.findRatio(context.db, validateFiscalYear(fiscalYear, 'fiscalYear'));
+}
+
+/** The overrun policy of a key-account tier (STOP unless set): every signed-in role reads it. */
+export function overrunPolicyOf(context: UseCaseContext, tier: Tier): Promise<OverrunPolicy> {
+  return repository.findOverrunPolicy(context.db, tier);
+}

@@ -1,5 +1,4 @@
 // Channel partners, who serve tier E customers: the type, the list and the ADMIN mutations.
-
 import { builder } from '../../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../../graphql/errors';
 import * as loaders from '../loaders';

@@ -1,5 +1,4 @@
 // The Customer type (related objects through dataloaders), reading accounts and creating and editing them.
-
 import { accountScoped, builder } from '../../../graphql/builder';
 import { optionalId } from '../../../shared/ids';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../../graphql/errors';

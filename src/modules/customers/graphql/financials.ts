@@ -1,5 +1,4 @@
 // An account's tiering figures per fiscal year, and setting them (ADMIN or FINANCE).
-
 import { accountScoped, builder } from '../../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../../graphql/errors';
 import type { CustomerFinancials } from '../service';

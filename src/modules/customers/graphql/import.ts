@@ -1,5 +1,4 @@
 // The CSV import of customers: the mutation and the report it answers.
-
 import { builder } from '../../../graphql/builder';
 import { COMMON_MUTATION_ERRORS } from '../../../graphql/errors';
 import { importCustomers, type ImportReport, type RowError } from '../import';

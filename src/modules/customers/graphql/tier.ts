@@ -1,5 +1,4 @@
 // The tier: its enum, an account's tier history, and changing a tier (with the blockers that refuse it).
-
 import { accountScoped, builder } from '../../../graphql/builder';
 import { optionalId } from '../../../shared/ids';
 import { COMMON_MUTATION_ERRORS, ErrorInterface, INPUT_ARG_DESCRIPTION } from '../../../graphql/errors';

@@ -1,5 +1,4 @@
 // The tiering policy of a fiscal year and the tier suggestions it gives.
-
 import { accountScoped, builder } from '../../../graphql/builder';
 import { arrayConnection } from '../../../shared/pagination';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../../graphql/errors';
