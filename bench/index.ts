@@ -16,9 +16,9 @@ import { createDatabase, type Database } from '../src/db/knex';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrateToLatest } from '../src/db/migrate';
 import { fiscalYearOf, fiscalYearRange } from '../src/shared/fiscal';
-import { allocation } from '../src/modules/reports/allocation';
-import { basisScope, DEFAULT_REPORT_BASIS } from '../src/modules/reports/basis';
-import { roi } from '../src/modules/reports/roi';
+import { allocation } from '../src/modules/reports/allocation/repository';
+import { basisScope, DEFAULT_REPORT_BASIS } from '../src/modules/reports/period/basis';
+import { roi } from '../src/modules/reports/roi/repository';
 import { rollUpAll } from '../src/modules/reports/rollup';
 import { BENCH_ADMIN_TOKEN, BENCH_FINANCE_TOKEN, generate } from './generate';
 

@@ -12,7 +12,9 @@ import '../modules/catalog/graphql';
 import '../modules/budgets/graphql';
 import '../modules/orders/graphql';
 import '../modules/outcomes/graphql';
-import '../modules/reports/graphql';
-import '../modules/reports/signals-graphql';
+import '../modules/reports/period/graphql';
+import '../modules/reports/allocation/graphql';
+import '../modules/reports/roi/graphql';
+import '../modules/reports/signals/graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

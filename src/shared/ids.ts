@@ -27,6 +27,14 @@ export function optionalId(
   return value === null || value === undefined ? value : requireId(String(value), field);
 }
 
+/** An optional list of ids, each checked and named by its index (`field.0`); null when not given. */
+export function optionalIds(
+  values: readonly (string | number)[] | null | undefined,
+  field: string,
+): string[] | null {
+  return values ? values.map((value, index) => requireId(String(value), `${field}.${index}`)) : null;
+}
+
 /**
  * An id given under its field's new name or under the deprecated old one: exactly one of the two.
  * Missing names the new field; both given names the old one (drop it).

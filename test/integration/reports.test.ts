@@ -25,7 +25,7 @@ import {
 import { createOpportunity, recordAssessment, setOpportunityStage } from '../../src/modules/outcomes/service';
 import { fiscalYearRange } from '../../src/shared/fiscal';
 import { Decimal } from '../../src/shared/money';
-import { DIMENSIONS } from '../../src/modules/reports/allocation';
+import { DIMENSIONS } from '../../src/modules/reports/allocation/repository';
 
 let database: TestDatabase;
 let server: TestServer;

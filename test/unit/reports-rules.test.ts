@@ -3,7 +3,7 @@ import {
   fairnessFlag,
   proposeTier,
   type ReportSettings,
-} from '../../src/modules/reports/rules';
+} from '../../src/modules/reports/signals/rules';
 import { Decimal } from '../../src/shared/money';
 
 const d = (value: string) => new Decimal(value);

@@ -5,7 +5,7 @@ import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../shared/idempotency';
 import { CustomerRef } from '../customers/graphql';
 import { ExpertServiceRef } from '../catalog/graphql';
 import { MONEY_ERRORS } from '../budgets/graphql';
-import type { PaidOrder } from './repository';
+import type { PaidOrder } from './service';
 import { margin, ORDER_STATES } from './rules';
 import * as service from './service';
 import { optionalId } from '../../shared/ids';

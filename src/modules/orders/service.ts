@@ -20,6 +20,8 @@ import * as repository from './repository';
 import type { PaidOrder } from './repository';
 import { assertOrderTransition, type OrderState } from './rules';
 
+export type { PaidOrder };
+
 export const HOURS_MAX = '10000';
 const REQUIREMENT_MAX = 2000;
 

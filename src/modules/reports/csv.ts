@@ -10,10 +10,12 @@ import type { RequestGate } from '../../graphql/rate-limit';
 import { bearerToken, hashToken } from '../users/tokens';
 import { DomainError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
-import { DIMENSIONS, type Dimension } from './allocation';
-import { ROI_SORTS, type RoiSort } from './roi';
-import { DEFAULT_REPORT_BASIS, REPORT_BASES, type ReportBasis } from './basis';
-import { accountRoi, costAllocation, ALLOCATION_GROUPS_MAX, ROI_ROWS_MAX, type PeriodInput } from './service';
+import { DIMENSIONS, type Dimension } from './allocation/repository';
+import { ROI_SORTS, type RoiSort } from './roi/repository';
+import { DEFAULT_REPORT_BASIS, REPORT_BASES, type ReportBasis } from './period/basis';
+import { costAllocation, ALLOCATION_GROUPS_MAX } from './allocation/service';
+import { accountRoi, ROI_ROWS_MAX } from './roi/service';
+import type { PeriodInput } from './period/resolve';
 
 export const CSV_ROWS_MAX = 200_000;
 

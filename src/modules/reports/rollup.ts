@@ -5,7 +5,7 @@
 import type { Database } from '../../db/knex';
 import { inTransaction } from '../../db/transaction';
 import type { FiscalCalendar } from '../../shared/fiscal';
-import { EFFECT_RANKS_CTE, share } from './allocation';
+import { EFFECT_RANKS_CTE, share } from './allocation/repository';
 
 export const ROLLUP_BATCH_MAX = 50_000;
 const LOCK_KEY = 'ledger-rollup';

@@ -15,10 +15,10 @@ import { type TeamKind } from '../teams/rules';
 import { validateName } from '../../shared/text';
 import * as repository from './repository';
 import type { CoverageGapRow, DeliveryProject } from './repository';
-
-export type { CoverageGapRow, DeliveryProject };
 import { route as routeFor, type GapKind, type Need, type Priority, type Route, type Sla } from './rules';
 import { optionalText } from '../../shared/text';
+
+export type { CoverageGapRow, DeliveryProject };
 
 async function checkTeam(trx: Transaction, teamId: string, kind: TeamKind, field: string): Promise<string> {
   const id = requireId(teamId, field);

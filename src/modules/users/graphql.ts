@@ -3,7 +3,7 @@ import { builder } from '../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
 import { ROLES } from '../../shared/auth';
 import { personIdOfUser } from '../teams/loaders';
-import type { ApiToken, User } from './repository';
+import type { ApiToken, User } from './service';
 import * as service from './service';
 
 export const RoleEnum = builder.enumType('Role', {

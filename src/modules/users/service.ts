@@ -19,6 +19,8 @@ import {
   type ConnectionArgs,
 } from '../../shared/pagination';
 
+export type { ApiToken, User };
+
 /** Every user by name, a page at a time. ADMIN only. */
 export async function listUsers(context: UseCaseContext, page: ConnectionArgs): Promise<Connection<User>> {
   requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage users and tokens');

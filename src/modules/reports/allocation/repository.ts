@@ -3,10 +3,10 @@
 // the leftover cents go to the effects first in alphabetical order, so an entry's shares always
 // add up to the entry exactly and effect totals reconcile to the grand total to the cent.
 import { DateTime } from 'luxon';
-import type { Queryable } from '../../db/transaction';
-import type { FiscalCalendar } from '../../shared/fiscal';
-import { fromDatabase, type Decimal } from '../../shared/money';
-import type { BasisScope } from './basis';
+import type { Queryable } from '../../../db/transaction';
+import type { FiscalCalendar } from '../../../shared/fiscal';
+import { fromDatabase, type Decimal } from '../../../shared/money';
+import type { BasisScope } from '../period/basis';
 
 export const DIMENSIONS = [
   'ACCOUNT',

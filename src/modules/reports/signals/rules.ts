@@ -1,7 +1,7 @@
 // Pure rules of the read side: when an account is flagged as over- or under-served, how a
 // budget's burn is projected to the year end, and when outcomes suggest a tier review.
-import { Decimal } from '../../shared/money';
-import type { Tier } from '../customers/rules';
+import { Decimal } from '../../../shared/money';
+import type { Tier } from '../../customers/rules';
 
 export type ReportSettings = {
   overShareFactor: Decimal;

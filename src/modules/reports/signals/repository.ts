@@ -1,8 +1,8 @@
 // SQL inputs of the fairness signals, burn-rate forecast and paid-services P&L, plus the
 // report settings row.
-import type { Queryable } from '../../db/transaction';
-import { fromDatabase, toDatabase, type Decimal } from '../../shared/money';
-import type { Tier } from '../customers/rules';
+import type { Queryable } from '../../../db/transaction';
+import { fromDatabase, toDatabase, type Decimal } from '../../../shared/money';
+import type { Tier } from '../../customers/rules';
 import type { ReportSettings } from './rules';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows mapped field by field */

@@ -1,20 +1,20 @@
 // Use cases of the signals for finance and sales leaders: fairness of free spend, burn-rate
 // forecasts, tier review proposals (which change nothing) and the paid-services P&L.
 import { DateTime } from 'luxon';
-import { inTransaction } from '../../db/transaction';
-import type { UseCaseContext } from '../../shared/context';
-import { requireAnyRole } from '../../shared/auth';
-import { ValidationError } from '../../shared/errors';
-import { fiscalLabel, fiscalRange, fiscalYearRange, type FiscalPeriod } from '../../shared/fiscal';
-import { formatMoney, type Decimal } from '../../shared/money';
-import { recordAudit } from '../audit/repository';
-import { findBudgetFor } from '../budgets/repository';
-import { csmScope } from '../customers/access';
-import { findFinancials, findPolicy } from '../customers/repository';
-import { validateFiscalYear } from '../../shared/fiscal';
-import type { Tier } from '../customers/rules';
-import { roi } from './roi';
-import { basisScope } from './basis';
+import { inTransaction } from '../../../db/transaction';
+import type { UseCaseContext } from '../../../shared/context';
+import { requireAnyRole } from '../../../shared/auth';
+import { ValidationError } from '../../../shared/errors';
+import { fiscalLabel, fiscalRange, fiscalYearRange, type FiscalPeriod } from '../../../shared/fiscal';
+import { formatMoney, type Decimal } from '../../../shared/money';
+import { recordAudit } from '../../audit/repository';
+import { findBudgetFor } from '../../budgets/repository';
+import { csmScope } from '../../customers/access';
+import { findFinancials, findPolicy } from '../../customers/repository';
+import { validateFiscalYear } from '../../../shared/fiscal';
+import type { Tier } from '../../customers/rules';
+import { roi } from '../roi/repository';
+import { basisScope } from '../period/basis';
 import {
   burnForecast,
   fairnessFlag,
@@ -24,8 +24,9 @@ import {
   type ReportSettings,
   type TierProposal,
 } from './rules';
-import * as signals from './signals';
-import { REPORT_READERS, resolvePeriod, type PeriodInput } from './service';
+import * as signals from './repository';
+import { REPORT_READERS } from '../access';
+import { resolvePeriod, type PeriodInput } from '../period/resolve';
 
 export async function setReportSettings(
   context: UseCaseContext,
@@ -257,3 +258,15 @@ export async function accountNetMargins(
     visibleToCsmPersonId: null,
   });
 }
+
+/** The report thresholds: for the roles that read the reports. */
+export function reportSettings(context: UseCaseContext): Promise<ReportSettings> {
+  requireAnyRole(
+    context.actor,
+    REPORT_READERS,
+    'the report settings are for FINANCE, SALES_LEADER and ADMIN',
+  );
+  return signals.findSettings(context.db);
+}
+
+export { PNL_DIMENSIONS, type AccountNet, type PnlDimension, type PnlGroup } from './repository';

@@ -4,7 +4,7 @@
 // January against this year's budget belongs to this year); a quarter or month narrows them to
 // those posted in it. POSTING_PERIOD counts every entry posted in the period, whichever year's
 // budget it is against.
-import type { FiscalPeriod } from '../../shared/fiscal';
+import type { FiscalPeriod } from '../../../shared/fiscal';
 
 export const REPORT_BASES = ['BUDGET_YEAR', 'POSTING_PERIOD'] as const;
 export type ReportBasis = (typeof REPORT_BASES)[number];

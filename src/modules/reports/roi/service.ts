@@ -1,89 +1,21 @@
-// Report use cases: resolve the fiscal period, authorise (FINANCE, SALES_LEADER and ADMIN see
-// everything; a CSM sees ROI for their own accounts only), and run the SQL reports.
-import type { UseCaseContext } from '../../shared/context';
-import { requireAnyRole, type Role } from '../../shared/auth';
-import { ValidationError } from '../../shared/errors';
-import { fiscalLabel, fiscalRange, type FiscalPeriod } from '../../shared/fiscal';
-import { formatMoney } from '../../shared/money';
-import { csmScope } from '../customers/access';
-import { validateFiscalYear } from '../../shared/fiscal';
-import { allocation, type Allocation, type AllocationFilter, type Dimension } from './allocation';
-import { basisScope, DEFAULT_REPORT_BASIS, type ReportBasis } from './basis';
-import { roi, roiAggregate, type RoiAggregate, type RoiGrouping, type RoiRow, type RoiSort } from './roi';
+// Per-account ROI and its sums by tier or CSM: the period resolved, the caller authorised (FINANCE,
+// SALES_LEADER and ADMIN see every account; a CSM their own), the SQL report run and explained.
+import type { UseCaseContext } from '../../../shared/context';
+import { fiscalLabel, fiscalRange, type FiscalPeriod } from '../../../shared/fiscal';
+import { formatMoney } from '../../../shared/money';
+import { csmScope } from '../../customers/access';
+import { basisScope, DEFAULT_REPORT_BASIS, type ReportBasis } from '../period/basis';
+import {
+  roi,
+  roiAggregate,
+  type RoiAggregate,
+  type RoiGrouping,
+  type RoiRow,
+  type RoiSort,
+} from './repository';
+import { pageBounds, resolvePeriod, type PeriodInput } from '../period/resolve';
 
-/** Who reads the cost and ROI reports (a CSM reads their own accounts' figures elsewhere). */
-export const REPORT_READERS: readonly Role[] = ['FINANCE', 'SALES_LEADER', 'ADMIN'];
-
-export const ALLOCATION_GROUPS_MAX = 1000;
 export const ROI_ROWS_MAX = 1000;
-
-export type PeriodInput = { fiscalYear: number; quarter?: number | null; month?: number | null };
-
-export function resolvePeriod(context: UseCaseContext, input: PeriodInput): FiscalPeriod {
-  const fiscalYear = validateFiscalYear(input.fiscalYear, 'period.fiscalYear');
-  if (input.quarter != null && input.month != null)
-    throw new ValidationError('period.month', 'give a quarter or a month, not both');
-  if (input.quarter != null) {
-    if (!Number.isInteger(input.quarter) || input.quarter < 1 || input.quarter > 4)
-      throw new ValidationError('period.quarter', 'quarter is 1–4');
-    return { kind: 'QUARTER', fiscalYear, quarter: input.quarter, month: null };
-  }
-  if (input.month != null) {
-    if (!Number.isInteger(input.month) || input.month < 1 || input.month > 12)
-      throw new ValidationError('period.month', 'month is 1–12 (counted from the fiscal year start)');
-    return { kind: 'MONTH', fiscalYear, quarter: null, month: input.month };
-  }
-  return { kind: 'YEAR', fiscalYear, quarter: null, month: null };
-}
-
-function pageBounds(
-  first: number | null | undefined,
-  offset: number | null | undefined,
-  max: number,
-): { limit: number; offset: number } {
-  const limit = first ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > max)
-    throw new ValidationError('first', `first must be 1–${max}`);
-  const skip = offset ?? 0;
-  if (!Number.isInteger(skip) || skip < 0) throw new ValidationError('offset', 'offset must be 0 or more');
-  return { limit, offset: skip };
-}
-
-export type AllocationView = Allocation & {
-  period: FiscalPeriod;
-  groupBy: readonly Dimension[];
-  basis: ReportBasis;
-};
-
-export async function costAllocation(
-  context: UseCaseContext,
-  input: {
-    period: PeriodInput;
-    groupBy: readonly Dimension[];
-    filter: AllocationFilter;
-    basis?: ReportBasis | null;
-    first?: number | null;
-    offset?: number | null;
-  },
-): Promise<AllocationView> {
-  requireAnyRole(context.actor, REPORT_READERS, 'cost allocation is for FINANCE and SALES_LEADER');
-  const groupBy = [...new Set(input.groupBy)];
-  if (groupBy.length > 6) throw new ValidationError('groupBy', 'group by at most 6 dimensions');
-  const period = resolvePeriod(context, input.period);
-  const range = fiscalRange(context.fiscalCalendar, period);
-  const page = pageBounds(input.first, input.offset, ALLOCATION_GROUPS_MAX);
-  const basis = input.basis ?? DEFAULT_REPORT_BASIS;
-  const result = await allocation(context.db, {
-    calendar: context.fiscalCalendar,
-    from: range.start.toJSDate(),
-    to: range.end.toJSDate(),
-    scope: basisScope(basis, period),
-    groupBy,
-    filter: input.filter,
-    ...page,
-  });
-  return { ...result, period, groupBy, basis };
-}
 
 export type RoiView = RoiRow & { explanation: string[]; periodLabel: string };
 
@@ -200,3 +132,5 @@ export async function roiSummary(
   );
   return { period, groups };
 }
+
+export { ROI_GROUPINGS, ROI_SORTS, type RoiAggregate, type Uplift } from './repository';

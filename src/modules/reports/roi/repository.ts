@@ -3,9 +3,9 @@
 // period's end shown apart. Output: the uplift of each relationship dimension from the first to
 // the last assessment dated in the period (needs two), and opportunity amounts hatched,
 // registered and won in the period, plus the open pipeline. Ratios divide by the spend.
-import type { Queryable } from '../../db/transaction';
-import type { BasisScope } from './basis';
-import { fromDatabase, type Decimal } from '../../shared/money';
+import type { Queryable } from '../../../db/transaction';
+import type { BasisScope } from '../period/basis';
+import { fromDatabase, type Decimal } from '../../../shared/money';
 
 export const ROI_SORTS = [
   'WON_PER_SPEND',

@@ -1,14 +1,15 @@
 // GraphQL for fairness signals, burn-rate forecasts, tier review proposals and the paid P&L.
-import { accountScoped, builder } from '../../graphql/builder';
-import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/errors';
-import { optionalId } from '../../shared/ids';
-import { arrayConnection } from '../../shared/pagination';
-import { CustomerRef, TierEnum } from '../customers/graphql';
-import { BudgetRef } from '../budgets/graphql';
+import { accountScoped, builder } from '../../../graphql/builder';
+import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../../graphql/errors';
+import { optionalId } from '../../../shared/ids';
+import { arrayConnection } from '../../../shared/pagination';
+import { CustomerRef, TierEnum } from '../../customers/graphql';
+import { BudgetRef } from '../../budgets/graphql';
 import type { ReportSettings } from './rules';
-import { findSettings, PNL_DIMENSIONS, type AccountNet, type PnlDimension, type PnlGroup } from './signals';
-import * as service from './signals-service';
-import { PeriodInput } from './graphql';
+
+import * as service from './service';
+import { PNL_DIMENSIONS, type AccountNet, type PnlDimension, type PnlGroup } from './service';
+import { PeriodInput } from '../period/graphql';
 
 const SettingsRef = builder.objectRef<ReportSettings>('ReportSettings').implement({
   description:
@@ -190,7 +191,7 @@ builder.queryFields((t) => ({
     type: SettingsRef,
     description: 'The report thresholds.',
     authScopes: readers,
-    resolve: (_r, _a, context) => findSettings(context.db),
+    resolve: (_r, _a, context) => service.reportSettings(context),
   }),
   fairnessSignals: t.connection(
     {
