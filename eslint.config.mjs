@@ -20,4 +20,30 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The layout src/README.md describes, held by the linter: functions short enough to see whole
+  // and files short enough to read whole (a longer one says why in an eslint-disable comment).
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 70, skipBlankLines: true, skipComments: true }],
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  // A GraphQL field is a call to a service or a loader: GraphQL files never import a repository.
+  {
+    files: ['src/modules/**/graphql.ts', 'src/modules/**/graphql/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: 'repository(/|$)',
+              message: 'GraphQL calls a service or a loader (loaders.ts), never a repository.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

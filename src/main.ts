@@ -5,6 +5,7 @@ import http from 'node:http';
 import { DateTime } from 'luxon';
 import { fiscalYearOf } from './shared/fiscal';
 import { ConfigError, loadConfig, type Config } from './config';
+import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { openDatabase, DatabaseUnavailableError, type OpenDatabase } from './db/open';
 import { migrateToLatest } from './db/migrate';
@@ -34,37 +35,38 @@ function listen(server: http.Server, config: Config): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  let config: Config;
+function loadConfigOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message, 2);
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+}
 
-  let database: OpenDatabase;
+async function openDatabaseOrExit(config: Config, logger: Logger): Promise<OpenDatabase> {
   try {
-    database = await openDatabase(config, logger);
+    return await openDatabase(config, logger);
   } catch (error) {
     fail(
       error instanceof DatabaseUnavailableError || error instanceof Error ? error.message : String(error),
       1,
     );
   }
-  const { db } = database;
+}
 
+/** Migrations, the production guard and the demo data. Answers whether the demo is on. */
+async function prepareDatabase(database: OpenDatabase, config: Config, logger: Logger): Promise<boolean> {
+  const { db } = database;
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
   // Production never runs beside the demo's published tokens, and marks the database as its own.
   if (config.env === 'production') {
-    if (
-      (await countUsersWithEmails(
-        db,
-        DEMO_USERS.map((user) => user.email),
-      )) > 0
-    ) {
+    const demoUsers = await countUsersWithEmails(
+      db,
+      DEMO_USERS.map((user) => user.email),
+    );
+    if (demoUsers > 0) {
       await database.close().catch(() => undefined);
       fail(
         'Refusing to start in production: this database holds the demo users, whose API tokens are published. Use a fresh database, then npm run create-admin',
@@ -73,20 +75,22 @@ async function main(): Promise<void> {
     }
     await markProductionDatabase(db);
   }
-  let demo = false;
-  if (config.demoSeed) {
-    if (await databaseIsEmpty(db)) {
-      await seedDemo(db, {
-        config,
-        fiscalYear: fiscalYearOf(config.fiscal, DateTime.now()),
-      });
-      logger.info('demo data loaded');
-    }
-    demo = true;
+  if (!config.demoSeed) return false;
+  if (await databaseIsEmpty(db)) {
+    await seedDemo(db, { config, fiscalYear: fiscalYearOf(config.fiscal, DateTime.now()) });
+    logger.info('demo data loaded');
   }
+  return true;
+}
 
-  const app = createApp({ db, config, logger, fiscalCalendar: config.fiscal });
-  const server = http.createServer(app);
+/** The console mounted and the port listened on; either failing closes the database and exits. */
+async function serve(
+  server: http.Server,
+  app: Parameters<typeof mountConsole>[0],
+  database: OpenDatabase,
+  config: Config,
+  demo: boolean,
+): Promise<ConsoleMount> {
   let consoleMount: ConsoleMount;
   try {
     consoleMount = await mountConsole(app, config, { server, demoUsers: demo ? DEMO_USERS : [] });
@@ -106,6 +110,10 @@ async function main(): Promise<void> {
       1,
     );
   }
+  return consoleMount;
+}
+
+function printBanner(server: http.Server, config: Config, demo: boolean): void {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const lines = [`Service ledger listening on http://localhost:${port}`];
@@ -117,7 +125,10 @@ async function main(): Promise<void> {
       lines.push(`  ${user.roles.join(',').padEnd(13)} ${user.name.padEnd(26)} ${user.token}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
 
+/** The periodic work of every instance; answers the function that stops it. */
+function startBackgroundWork(db: OpenDatabase['db'], config: Config, logger: Logger): () => void {
   // Lapsed reservations are released, and idempotency keys past their retention pruned, by a
   // sweep on an interval; any instance may run it (rows another instance holds are skipped).
   const sweepContext = { db, actor: null, requestId: 'expiry-sweep', fiscalCalendar: config.fiscal, config };
@@ -146,22 +157,33 @@ async function main(): Promise<void> {
         }, config.rollupIntervalMs)
       : null;
   rollup?.unref();
+  return () => {
+    if (sweep) clearInterval(sweep);
+    if (rollup) clearInterval(rollup);
+  };
+}
 
+/** SIGTERM/SIGINT (or the parent gone): stop accepting, finish in-flight requests, close, exit 0. */
+function stopOnSignal(
+  server: http.Server,
+  closers: { stopBackgroundWork: () => void; consoleMount: ConsoleMount; database: OpenDatabase },
+  config: Config,
+  logger: Logger,
+): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    if (sweep) clearInterval(sweep);
-    if (rollup) clearInterval(rollup);
+    closers.stopBackgroundWork();
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     const forceTimer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
     forceTimer.unref();
     server.close(async () => {
       clearTimeout(forceTimer);
-      await consoleMount
+      await closers.consoleMount
         .close()
         .catch((error) => logger.error({ err: error }, 'error while closing the console'));
-      await database
+      await closers.database
         .close()
         .catch((error) => logger.error({ err: error }, 'error while closing the database'));
       logger.info('stopped');
@@ -178,6 +200,19 @@ async function main(): Promise<void> {
     if (process.ppid !== parent) shutdown('parent process exited');
   }, PARENT_CHECK_INTERVAL_MS);
   orphanWatch.unref();
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabaseOrExit(config, logger);
+  const demo = await prepareDatabase(database, config, logger);
+  const app = createApp({ db: database.db, config, logger, fiscalCalendar: config.fiscal });
+  const server = http.createServer(app);
+  const consoleMount = await serve(server, app, database, config, demo);
+  printBanner(server, config, demo);
+  const stopBackgroundWork = startBackgroundWork(database.db, config, logger);
+  stopOnSignal(server, { stopBackgroundWork, consoleMount, database }, config, logger);
 }
 
 main().catch((error: unknown) => {

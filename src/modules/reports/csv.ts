@@ -10,11 +10,16 @@ import type { RequestGate } from '../../graphql/rate-limit';
 import { bearerToken, hashToken } from '../users/tokens';
 import { DomainError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
-import { DIMENSIONS, type Dimension } from './allocation/repository';
-import { ROI_SORTS, type RoiSort } from './roi/repository';
+
 import { DEFAULT_REPORT_BASIS, REPORT_BASES, type ReportBasis } from './period/basis';
-import { costAllocation, ALLOCATION_GROUPS_MAX } from './allocation/service';
-import { accountRoi, ROI_ROWS_MAX } from './roi/service';
+import {
+  costAllocation,
+  ALLOCATION_GROUPS_MAX,
+  DIMENSIONS,
+  type Dimension,
+  type Measures,
+} from './allocation/service';
+import { accountRoi, ROI_ROWS_MAX, ROI_SORTS, type RoiSort, type RoiView } from './roi/service';
 import type { PeriodInput } from './period/resolve';
 
 export const CSV_ROWS_MAX = 200_000;
@@ -74,173 +79,159 @@ function list<T extends string>(req: Request, name: string, allowed: readonly T[
   return items as T[];
 }
 
+type ExportContext = Parameters<typeof costAllocation>[0];
+type Export = (req: Request, res: Response, context: ExportContext) => Promise<void>;
+
+/** The caller of an export, signed in and admitted by the rate limit as a GraphQL request is; null when answered already. */
+async function admittedContext(
+  req: Request,
+  res: Response,
+  services: Services,
+  gate: RequestGate,
+): Promise<ExportContext | null> {
+  let token: string | null;
+  try {
+    token = bearerToken(req.headers.authorization);
+  } catch (error) {
+    res.status(401).json({ error: (error as Error).message });
+    return null;
+  }
+  const tokenHash = token === null ? null : hashToken(services.config.tokenHashKey, token);
+  const admission = await gate.admit(tokenHash, req.socket.remoteAddress ?? 'unknown');
+  if (!admission.admitted && admission.status === 429) {
+    res
+      .status(429)
+      .setHeader('retry-after', String(admission.retryAfterSeconds))
+      .json({ error: admission.message, code: 'RATE_LIMITED' });
+    return null;
+  }
+  const actor = admission.admitted ? admission.actor : null;
+  if (!actor) {
+    res.status(401).json({ error: 'Authentication required: send Authorization: Bearer <API token>' });
+    return null;
+  }
+  return { ...services, actor, requestId: String((req as { id?: unknown }).id ?? '') };
+}
+
+/** An export's failure as the HTTP answer: 400 naming the parameter or field, 403, 503 to retry, 500. */
+function sendFailure(res: Response, services: Services, error: unknown): void {
+  if (res.headersSent) {
+    services.logger.error({ err: error }, 'CSV export failed midway');
+    res.destroy(error as Error);
+  } else if (error instanceof ParamError) res.status(400).json({ error: error.message, field: error.param });
+  else if (error instanceof DomainError)
+    res
+      .status(error.code === 'FORBIDDEN' ? 403 : 400)
+      .json({ error: error.message, code: error.code, field: error.field });
+  else if (isRetryableDatabaseError(error)) {
+    services.logger.warn({ err: error }, 'database unavailable during CSV export');
+    res.status(503).json({ error: RETRYABLE_MESSAGE, code: 'SERVICE_UNAVAILABLE', retryable: true });
+  } else {
+    services.logger.error({ err: error }, 'CSV export failed');
+    res.status(500).json({ error: 'Unexpected error.' });
+  }
+}
+
+function startCsv(res: Response, filename: string): void {
+  res.status(200).type('text/csv').setHeader('content-disposition', `attachment; filename="${filename}"`);
+}
+
+/** Cost allocation, page by page, then a TOTAL line with the grand total. */
+const allocationCsv: Export = async (req, res, context) => {
+  const groupBy = list<Dimension>(req, 'groupBy', DIMENSIONS);
+  const input = { period: period(req), groupBy, filter: {}, basis: basis(req) };
+  let page = await costAllocation(context, { ...input, first: ALLOCATION_GROUPS_MAX, offset: 0 });
+  startCsv(res, `allocation-FY${input.period.fiscalYear}.csv`);
+  const measures = ['allocated_amount', 'reserved_amount', 'spent_amount', 'entry_count'];
+  await write(res, csvLine([...groupBy.map((d) => d.toLowerCase()), ...measures]));
+  let written = 0;
+  while (page.groups.length > 0 && written < CSV_ROWS_MAX) {
+    for (const group of page.groups) {
+      const keys = groupBy.map((d) => group.keys[d] ?? null);
+      await write(res, csvLine([...keys, ...measureCells(group)]));
+    }
+    written += page.groups.length;
+    if (written >= page.totalGroups) break;
+    page = await costAllocation(context, { ...input, first: ALLOCATION_GROUPS_MAX, offset: written });
+  }
+  const totalKeys = groupBy.map((_, i) => (i === 0 ? 'TOTAL' : null));
+  await write(res, csvLine([...totalKeys, ...measureCells(page.grandTotal)]));
+  res.end();
+};
+
+const measureCells = (m: Measures) => [
+  formatMoney(m.allocatedAmount),
+  formatMoney(m.reservedAmount),
+  formatMoney(m.spentAmount),
+  m.entryCount,
+];
+
+const ROI_COLUMNS = [
+  'account_id',
+  'account',
+  'tier',
+  'spent',
+  'reserved',
+  'budget_utilisation',
+  'uplift_closeness',
+  'uplift_solution',
+  'uplift_price',
+  'hatched',
+  'registered',
+  'won',
+  'pipeline',
+  'won_per_spend',
+  'pipeline_per_spend',
+  'uplift_per_10k',
+];
+
+const roiCells = (row: RoiView) => [
+  row.accountId,
+  row.name,
+  row.tier,
+  formatMoney(row.spent),
+  formatMoney(row.reservedAtEnd),
+  row.utilisation?.toFixed() ?? null,
+  row.uplift?.relationshipCloseness ?? null,
+  row.uplift?.solutionAcceptance ?? null,
+  row.uplift?.priceAcceptance ?? null,
+  formatMoney(row.hatched),
+  formatMoney(row.registered),
+  formatMoney(row.won),
+  formatMoney(row.pipeline),
+  row.wonPerSpend?.toFixed() ?? null,
+  row.pipelinePerSpend?.toFixed() ?? null,
+  row.upliftPer10k?.toFixed() ?? null,
+];
+
+/** Per-account ROI, ranked, page by page. */
+const roiCsv: Export = async (req, res, context) => {
+  const [sort] = list<RoiSort>(req, 'sort', ROI_SORTS);
+  const input = { period: period(req), sort: sort ?? 'WON_PER_SPEND', basis: basis(req) };
+  let page = await accountRoi(context, { ...input, first: ROI_ROWS_MAX, offset: 0 });
+  startCsv(res, `roi-FY${input.period.fiscalYear}.csv`);
+  await write(res, csvLine(ROI_COLUMNS));
+  let written = 0;
+  while (page.rows.length > 0 && written < CSV_ROWS_MAX) {
+    for (const row of page.rows) await write(res, csvLine(roiCells(row)));
+    written += page.rows.length;
+    if (written >= page.totalCount) break;
+    page = await accountRoi(context, { ...input, first: ROI_ROWS_MAX, offset: written });
+  }
+  res.end();
+};
+
 export function exportRouter(services: Services, gate: RequestGate): Router {
+  const handle = (run: Export) => async (req: Request, res: Response) => {
+    try {
+      const context = await admittedContext(req, res, services, gate);
+      if (context) await run(req, res, context);
+    } catch (error) {
+      sendFailure(res, services, error);
+    }
+  };
   const router = express.Router();
-
-  const handle =
-    (run: (req: Request, res: Response, context: Parameters<typeof costAllocation>[0]) => Promise<void>) =>
-    async (req: Request, res: Response) => {
-      let token: string | null;
-      try {
-        token = bearerToken(req.headers.authorization);
-      } catch (error) {
-        res.status(401).json({ error: (error as Error).message });
-        return;
-      }
-      const tokenHash = token === null ? null : hashToken(services.config.tokenHashKey, token);
-      try {
-        const admission = await gate.admit(tokenHash, req.socket.remoteAddress ?? 'unknown');
-        if (!admission.admitted && admission.status === 429) {
-          res
-            .status(429)
-            .setHeader('retry-after', String(admission.retryAfterSeconds))
-            .json({ error: admission.message, code: 'RATE_LIMITED' });
-          return;
-        }
-        const actor = admission.admitted ? admission.actor : null;
-        if (!actor) {
-          res.status(401).json({ error: 'Authentication required: send Authorization: Bearer <API token>' });
-          return;
-        }
-        const context = { ...services, actor, requestId: String((req as { id?: unknown }).id ?? '') };
-        await run(req, res, context);
-      } catch (error) {
-        if (res.headersSent) {
-          services.logger.error({ err: error }, 'CSV export failed midway');
-          res.destroy(error as Error);
-        } else if (error instanceof ParamError)
-          res.status(400).json({ error: error.message, field: error.param });
-        else if (error instanceof DomainError)
-          res
-            .status(error.code === 'FORBIDDEN' ? 403 : 400)
-            .json({ error: error.message, code: error.code, field: error.field });
-        else if (isRetryableDatabaseError(error)) {
-          services.logger.warn({ err: error }, 'database unavailable during CSV export');
-          res.status(503).json({ error: RETRYABLE_MESSAGE, code: 'SERVICE_UNAVAILABLE', retryable: true });
-        } else {
-          services.logger.error({ err: error }, 'CSV export failed');
-          res.status(500).json({ error: 'Unexpected error.' });
-        }
-      }
-    };
-
-  router.get(
-    '/allocation.csv',
-    handle(async (req, res, context) => {
-      const groupBy = list<Dimension>(req, 'groupBy', DIMENSIONS);
-      const input = { period: period(req), groupBy, filter: {}, basis: basis(req) };
-      let page = await costAllocation(context, { ...input, first: ALLOCATION_GROUPS_MAX, offset: 0 });
-      res
-        .status(200)
-        .type('text/csv')
-        .setHeader(
-          'content-disposition',
-          `attachment; filename="allocation-FY${input.period.fiscalYear}.csv"`,
-        );
-      await write(
-        res,
-        csvLine([
-          ...groupBy.map((d) => d.toLowerCase()),
-          'allocated_amount',
-          'reserved_amount',
-          'spent_amount',
-          'entry_count',
-        ]),
-      );
-      let written = 0;
-      while (page.groups.length > 0 && written < CSV_ROWS_MAX) {
-        for (const group of page.groups) {
-          await write(
-            res,
-            csvLine([
-              ...groupBy.map((d) => group.keys[d] ?? null),
-              formatMoney(group.allocatedAmount),
-              formatMoney(group.reservedAmount),
-              formatMoney(group.spentAmount),
-              group.entryCount,
-            ]),
-          );
-        }
-        written += page.groups.length;
-        if (written >= page.totalGroups) break;
-        page = await costAllocation(context, { ...input, first: ALLOCATION_GROUPS_MAX, offset: written });
-      }
-      await write(
-        res,
-        csvLine([
-          ...groupBy.map((_, i) => (i === 0 ? 'TOTAL' : null)),
-          formatMoney(page.grandTotal.allocatedAmount),
-          formatMoney(page.grandTotal.reservedAmount),
-          formatMoney(page.grandTotal.spentAmount),
-          page.grandTotal.entryCount,
-        ]),
-      );
-      res.end();
-    }),
-  );
-
-  router.get(
-    '/roi.csv',
-    handle(async (req, res, context) => {
-      const [sort] = list<RoiSort>(req, 'sort', ROI_SORTS);
-      const input = { period: period(req), sort: sort ?? 'WON_PER_SPEND', basis: basis(req) };
-      let page = await accountRoi(context, { ...input, first: ROI_ROWS_MAX, offset: 0 });
-      res
-        .status(200)
-        .type('text/csv')
-        .setHeader('content-disposition', `attachment; filename="roi-FY${input.period.fiscalYear}.csv"`);
-      await write(
-        res,
-        csvLine([
-          'account_id',
-          'account',
-          'tier',
-          'spent',
-          'reserved',
-          'budget_utilisation',
-          'uplift_closeness',
-          'uplift_solution',
-          'uplift_price',
-          'hatched',
-          'registered',
-          'won',
-          'pipeline',
-          'won_per_spend',
-          'pipeline_per_spend',
-          'uplift_per_10k',
-        ]),
-      );
-      let written = 0;
-      while (page.rows.length > 0 && written < CSV_ROWS_MAX) {
-        for (const row of page.rows) {
-          await write(
-            res,
-            csvLine([
-              row.accountId,
-              row.name,
-              row.tier,
-              formatMoney(row.spent),
-              formatMoney(row.reservedAtEnd),
-              row.utilisation?.toFixed() ?? null,
-              row.uplift?.relationshipCloseness ?? null,
-              row.uplift?.solutionAcceptance ?? null,
-              row.uplift?.priceAcceptance ?? null,
-              formatMoney(row.hatched),
-              formatMoney(row.registered),
-              formatMoney(row.won),
-              formatMoney(row.pipeline),
-              row.wonPerSpend?.toFixed() ?? null,
-              row.pipelinePerSpend?.toFixed() ?? null,
-              row.upliftPer10k?.toFixed() ?? null,
-            ]),
-          );
-        }
-        written += page.rows.length;
-        if (written >= page.totalCount) break;
-        page = await accountRoi(context, { ...input, first: ROI_ROWS_MAX, offset: written });
-      }
-      res.end();
-    }),
-  );
+  router.get('/allocation.csv', handle(allocationCsv));
+  router.get('/roi.csv', handle(roiCsv));
   return router;
 }

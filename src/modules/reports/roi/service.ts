@@ -133,4 +133,4 @@ export async function roiSummary(
   return { period, groups };
 }
 
-export { ROI_GROUPINGS, ROI_SORTS, type RoiAggregate, type Uplift } from './repository';
+export { ROI_GROUPINGS, ROI_SORTS, type RoiAggregate, type RoiSort, type Uplift } from './repository';
