@@ -102,6 +102,70 @@ function useRequireAuthentication(): Plugin<RequestContext> {
   };
 }
 
+/** The request's context: its id and the actor its token names, admitted by the rate limit (401/429 otherwise). */
+function requestContext(services: Services, gate: RequestGate) {
+  return async ({ req, request }: ServerContext & { request: Request }): Promise<RequestContext> => {
+    const requestId = String(req.id ?? crypto.randomUUID());
+    let token: string | null;
+    try {
+      token = bearerToken(request.headers.get('authorization'));
+    } catch (error) {
+      throw unauthenticated((error as Error).message);
+    }
+    const tokenHash = token === null ? null : hashToken(services.config.tokenHashKey, token);
+    const admission = await gate.admit(tokenHash, req.socket.remoteAddress ?? 'unknown');
+    if (!admission.admitted) {
+      if (admission.status === 401) throw unauthenticated(admission.message);
+      throw new GraphQLError(admission.message, {
+        extensions: {
+          code: 'RATE_LIMITED',
+          http: { status: 429, headers: { 'retry-after': String(admission.retryAfterSeconds) } },
+        },
+      });
+    }
+    return { ...services, requestId, actor: admission.actor };
+  };
+}
+
+/** What a client is told of an error: GraphQL and domain errors as they are, the rest by kind, never internals. */
+function maskError(services: Services) {
+  return (error: unknown, message: string): Error => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    // GraphQL errors (validation, auth, bad input: see input-errors.ts) are meant for the
+    // client as they are.
+    if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+    // Domain refusals in queries (mutations return them as union members) keep their code and field.
+    if (original instanceof DomainError) {
+      return new GraphQLError(original.message, {
+        path: error instanceof GraphQLError ? error.path : undefined,
+        extensions: { code: original.code, field: original.field },
+      });
+    }
+    const path = error instanceof GraphQLError ? error.path : undefined;
+    // Lost connections, a restarting database, an empty pool: the client may retry safely.
+    if (isRetryableDatabaseError(original)) {
+      services.logger.warn({ err: original, path }, 'database unavailable during GraphQL request');
+      return new GraphQLError(RETRYABLE_MESSAGE, {
+        path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503 } },
+      });
+    }
+    // Two requests racing for one unique name or key: the loser is told, not shown a 500.
+    if ((original as { code?: unknown } | undefined)?.code === '23505') {
+      services.logger.warn({ err: original, path }, 'unique violation in GraphQL request');
+      return new GraphQLError(
+        'The change conflicts with a record written at the same moment; reload and retry',
+        {
+          path,
+          extensions: { code: 'CONFLICT', retryable: true },
+        },
+      );
+    }
+    services.logger.error({ err: original, path }, 'unexpected error in GraphQL request');
+    return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
+}
+
 /** `gate` is shared with the other authenticated endpoints (CSV export): one budget per token and address. */
 export function createGraphQLServer(
   services: Services,
@@ -127,64 +191,7 @@ export function createGraphQLServer(
       useReportIdempotentReplays(),
       useOperationLog(),
     ],
-    context: async ({ req, request }) => {
-      const requestId = String(req.id ?? crypto.randomUUID());
-      let token: string | null;
-      try {
-        token = bearerToken(request.headers.get('authorization'));
-      } catch (error) {
-        throw unauthenticated((error as Error).message);
-      }
-      const tokenHash = token === null ? null : hashToken(services.config.tokenHashKey, token);
-      const admission = await gate.admit(tokenHash, req.socket.remoteAddress ?? 'unknown');
-      if (!admission.admitted) {
-        if (admission.status === 401) throw unauthenticated(admission.message);
-        throw new GraphQLError(admission.message, {
-          extensions: {
-            code: 'RATE_LIMITED',
-            http: { status: 429, headers: { 'retry-after': String(admission.retryAfterSeconds) } },
-          },
-        });
-      }
-      const actor = admission.actor;
-      return { ...services, requestId, actor };
-    },
-    maskedErrors: {
-      maskError: (error, message) => {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        // GraphQL errors (validation, auth, bad input: see input-errors.ts) are meant for the
-        // client as they are.
-        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
-        // Domain refusals in queries (mutations return them as union members) keep their code and field.
-        if (original instanceof DomainError) {
-          return new GraphQLError(original.message, {
-            path: error instanceof GraphQLError ? error.path : undefined,
-            extensions: { code: original.code, field: original.field },
-          });
-        }
-        const path = error instanceof GraphQLError ? error.path : undefined;
-        // Lost connections, a restarting database, an empty pool: the client may retry safely.
-        if (isRetryableDatabaseError(original)) {
-          services.logger.warn({ err: original, path }, 'database unavailable during GraphQL request');
-          return new GraphQLError(RETRYABLE_MESSAGE, {
-            path,
-            extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, http: { status: 503 } },
-          });
-        }
-        // Two requests racing for one unique name or key: the loser is told, not shown a 500.
-        if ((original as { code?: unknown } | undefined)?.code === '23505') {
-          services.logger.warn({ err: original, path }, 'unique violation in GraphQL request');
-          return new GraphQLError(
-            'The change conflicts with a record written at the same moment; reload and retry',
-            {
-              path,
-              extensions: { code: 'CONFLICT', retryable: true },
-            },
-          );
-        }
-        services.logger.error({ err: original, path }, 'unexpected error in GraphQL request');
-        return new GraphQLError(message, { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      },
-    },
+    context: requestContext(services, gate),
+    maskedErrors: { maskError: maskError(services) },
   });
 }

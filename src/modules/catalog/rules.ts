@@ -1,6 +1,8 @@
 // Pure rules of the expert-service catalog: kinds, effects, and what a valid price is.
 import { ValidationError } from '../../shared/errors';
 import { type Decimal, validateMoney } from '../../shared/money';
+import { validateName } from '../../shared/text';
+import type { Department } from '../teams/rules';
 
 export const SERVICE_KINDS = ['PAID', 'FREE'] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
@@ -46,4 +48,40 @@ export function validatePriceForKind(kind: ServiceKind, price: PriceInput, path:
     listPrice: validateMoney(price.listPrice, `${path}.listPrice`),
     internalCost: validateMoney(price.internalCost, `${path}.internalCost`),
   };
+}
+
+/** The longest description of a service. */
+export const DESCRIPTION_LENGTH_MAX = 2000;
+
+/** A new service's own fields, checked: the code upper-cased, effects only for free services, each once. */
+export function validateNewService(input: {
+  code: string;
+  name: string;
+  kind: ServiceKind;
+  providingDepartment: Department;
+  description?: string | null;
+  effects?: readonly Effect[] | null;
+}): { code: string; name: string; description: string; effects: Effect[] } {
+  const code = input.code.trim().toUpperCase();
+  if (!SERVICE_CODE_PATTERN.test(code))
+    throw new ValidationError('input.code', 'code must be 2–40 of A–Z, 0–9, _ and -');
+  const name = validateName(input.name, 'input.name');
+  const description = (input.description ?? '').trim();
+  if (description.length > DESCRIPTION_LENGTH_MAX)
+    throw new ValidationError(
+      'input.description',
+      `description is longer than ${DESCRIPTION_LENGTH_MAX} characters`,
+    );
+  const effects = [...new Set(input.effects ?? [])];
+  if (input.kind === 'PAID' && effects.length > 0)
+    throw new ValidationError('input.effects', 'effects describe free services only');
+  if (
+    input.kind === 'FREE' &&
+    !(FREE_SERVICE_DEPARTMENTS as readonly string[]).includes(input.providingDepartment)
+  )
+    throw new ValidationError(
+      'input.providingDepartment',
+      'free services are delivered by the service, solutions or pre-sales departments',
+    );
+  return { code, name, description, effects };
 }

@@ -8,18 +8,9 @@ import { requireId } from '../../shared/ids';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
 import { type Department } from '../teams/rules';
-import { validateName } from '../../shared/text';
 import * as repository from './repository';
 import type { ExpertService, ServicePrice } from './repository';
-import {
-  FREE_SERVICE_DEPARTMENTS,
-  SERVICE_CODE_PATTERN,
-  validatePriceForKind,
-  type Effect,
-  type ServiceKind,
-} from './rules';
-
-const DESCRIPTION_MAX = 2000;
+import { validateNewService, validatePriceForKind, type Effect, type ServiceKind } from './rules';
 
 export async function createExpertService(
   context: UseCaseContext,
@@ -38,28 +29,7 @@ export async function createExpertService(
   },
 ): Promise<ExpertService> {
   requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may add expert services');
-  const code = input.code.trim().toUpperCase();
-  if (!SERVICE_CODE_PATTERN.test(code))
-    throw new ValidationError('input.code', 'code must be 2–40 of A–Z, 0–9, _ and -');
-  const name = validateName(input.name, 'input.name');
-  const description = (input.description ?? '').trim();
-  if (description.length > DESCRIPTION_MAX)
-    throw new ValidationError(
-      'input.description',
-      `description is longer than ${DESCRIPTION_MAX} characters`,
-    );
-  const effects = [...new Set(input.effects ?? [])];
-  if (input.kind === 'PAID' && effects.length > 0)
-    throw new ValidationError('input.effects', 'effects describe free services only');
-  if (
-    input.kind === 'FREE' &&
-    !(FREE_SERVICE_DEPARTMENTS as readonly string[]).includes(input.providingDepartment)
-  ) {
-    throw new ValidationError(
-      'input.providingDepartment',
-      'free services are delivered by the service, solutions or pre-sales departments',
-    );
-  }
+  const { code, name, description, effects } = validateNewService(input);
   const price = validatePriceForKind(input.kind, input, 'input');
   return inTransaction(context.db, async (trx) => {
     if (await repository.findServiceByCode(trx, code))

@@ -158,22 +158,7 @@ export async function allocation(db: Queryable, request: AllocationRequest): Pro
   const bindings: unknown[] = [];
   const rollupRows = rollup ? rollupRowsSql(request, bindings) : '';
   bindings.push(request.calendar.timeZone, request.calendar.startMonth);
-  let where = '';
-  if (request.scope.postedInPeriod) {
-    bindings.push(request.from, request.to);
-    where += ' and e.created_at >= ? and e.created_at < ?';
-  }
-  if (request.scope.budgetYear !== null) {
-    bindings.push(request.scope.budgetYear);
-    where += ' and bu.fiscal_year = ?';
-  }
-  where += listFilter('e.account_id::text', request.filter.accountIds, bindings);
-  where += listFilter('e.tier::text', request.filter.tiers, bindings);
-  where += listFilter('c.csm_person_id::text', request.filter.csmPersonIds, bindings);
-  where += listFilter('b.service_id::text', request.filter.serviceIds, bindings);
-  where += listFilter('s.providing_department', request.filter.departments, bindings);
-  where += listFilter('e.kind', request.filter.kinds, bindings);
-  where += listFilter('x.effect', request.filter.effects, bindings);
+  const where = entryConditions(request, bindings);
   const keys = request.groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} as k${index}`);
   const groupColumns = request.groupBy.map((_, index) => `k${index}`);
   const sql = `
@@ -205,19 +190,12 @@ export async function allocation(db: Queryable, request: AllocationRequest): Pro
      limit ${Number(request.limit)} offset ${Number(request.offset)}`;
   const result = await db.raw(sql, bindings as never);
   const rows = result.rows as Record<string, string | null>[];
-  const zero = fromDatabase('0');
   const first = rows[0];
-  const grandTotal: Measures = first
-    ? {
-        allocatedAmount: fromDatabase(first.grand_allocated),
-        reservedAmount: fromDatabase(first.grand_reserved),
-        spentAmount: fromDatabase(first.grand_spent),
-        entryCount: Number(first.grand_entries),
-      }
-    : await grandTotalBeyondPage(db, sql, bindings, request.offset > 0, zero);
   return {
     totalGroups: first ? Number(first.total_groups) : 0,
-    grandTotal,
+    grandTotal: first
+      ? grandTotalOf(first)
+      : await grandTotalBeyondPage(db, sql, bindings, request.offset > 0),
     groups: rows.map((row) => ({
       keys: Object.fromEntries(
         request.groupBy.map((dimension, index) => [dimension, row[`k${index}`] ?? null]),
@@ -230,25 +208,56 @@ export async function allocation(db: Queryable, request: AllocationRequest): Pro
   };
 }
 
-/** A page past the last group still reports the grand total (asked again from the first row). */
-async function grandTotalBeyondPage(
-  db: Queryable,
-  text: string,
-  bindings: unknown[],
-  beyond: boolean,
-  zero: Decimal,
-): Promise<Measures> {
-  if (!beyond) return { allocatedAmount: zero, reservedAmount: zero, spentAmount: zero, entryCount: 0 };
-  const result = await db.raw(
-    text.replace(/limit \d+ offset \d+\s*$/, 'limit 1 offset 0'),
-    bindings as never,
-  );
-  const row = result.rows[0] as Record<string, string> | undefined;
-  if (!row) return { allocatedAmount: zero, reservedAmount: zero, spentAmount: zero, entryCount: 0 };
+/** The SQL conditions on a ledger entry for the period's basis and the filters, binding their values. */
+function entryConditions(request: AllocationRequest, bindings: unknown[]): string {
+  let where = '';
+  if (request.scope.postedInPeriod) {
+    bindings.push(request.from, request.to);
+    where += ' and e.created_at >= ? and e.created_at < ?';
+  }
+  if (request.scope.budgetYear !== null) {
+    bindings.push(request.scope.budgetYear);
+    where += ' and bu.fiscal_year = ?';
+  }
+  where += listFilter('e.account_id::text', request.filter.accountIds, bindings);
+  where += listFilter('e.tier::text', request.filter.tiers, bindings);
+  where += listFilter('c.csm_person_id::text', request.filter.csmPersonIds, bindings);
+  where += listFilter('b.service_id::text', request.filter.serviceIds, bindings);
+  where += listFilter('s.providing_department', request.filter.departments, bindings);
+  where += listFilter('e.kind', request.filter.kinds, bindings);
+  where += listFilter('x.effect', request.filter.effects, bindings);
+  return where;
+}
+
+const NO_MEASURES: Measures = {
+  allocatedAmount: fromDatabase('0'),
+  reservedAmount: fromDatabase('0'),
+  spentAmount: fromDatabase('0'),
+  entryCount: 0,
+};
+
+/** The grand total every row of the answer carries (window sums over all groups). */
+function grandTotalOf(row: Record<string, string | null>): Measures {
   return {
     allocatedAmount: fromDatabase(row.grand_allocated),
     reservedAmount: fromDatabase(row.grand_reserved),
     spentAmount: fromDatabase(row.grand_spent),
     entryCount: Number(row.grand_entries),
   };
+}
+
+/** A page past the last group still reports the grand total (asked again from the first row). */
+async function grandTotalBeyondPage(
+  db: Queryable,
+  text: string,
+  bindings: unknown[],
+  beyond: boolean,
+): Promise<Measures> {
+  if (!beyond) return NO_MEASURES;
+  const result = await db.raw(
+    text.replace(/limit \d+ offset \d+\s*$/, 'limit 1 offset 0'),
+    bindings as never,
+  );
+  const row = result.rows[0] as Record<string, string | null> | undefined;
+  return row ? grandTotalOf(row) : NO_MEASURES;
 }

@@ -33,6 +33,7 @@ export const RoiRef = builder.objectRef<service.RoiView>('AccountRoi').implement
   ...accountScoped<service.RoiView>((r) => r.accountId),
   description:
     'One account’s input (free spend) against its output (relationship uplift, opportunities) in a fiscal period.',
+  // eslint-disable-next-line max-lines-per-function -- a type's field list, one declaration per field, reads like the schema it prints
   fields: (t) => ({
     account: t.field({ type: CustomerRef, description: 'The account.', resolve: (r) => r.accountId }),
     tier: t.field({ type: TierEnum, description: 'Tier now.', resolve: (r) => r.tier as never }),

@@ -10,10 +10,11 @@ import { formatMoney, type Decimal } from '../../../shared/money';
 import { recordAudit } from '../../audit/repository';
 import { findBudgetFor } from '../../budgets/repository';
 import { csmScope } from '../../customers/access';
-import { findFinancials, findPolicy } from '../../customers/repository';
+import { findFinancials, findPolicy, type CustomerFinancials } from '../../customers/repository';
+import type { TieringPolicy } from '../../customers/rules';
 import { validateFiscalYear } from '../../../shared/fiscal';
 import type { Tier } from '../../customers/rules';
-import { roi } from '../roi/repository';
+import { roi, type RoiRow } from '../roi/repository';
 import { basisScope } from '../period/basis';
 import {
   burnForecast,
@@ -186,45 +187,58 @@ export async function tierReviewProposals(
   );
   const proposals: ProposalView[] = [];
   for (const row of rows) {
-    const figures = financials.get(row.accountId);
-    const contributionHigh =
-      policy && figures && figures.currency === policy.currency
-        ? figures.contribution.greaterThanOrEqualTo(policy.contributionThreshold)
-        : null;
-    const totalUplift = row.uplift
-      ? row.uplift.relationshipCloseness + row.uplift.solutionAcceptance + row.uplift.priceAcceptance
-      : null;
-    const proposal = proposeTier(
-      {
-        tier: row.tier as Tier,
-        totalUplift,
-        won: row.won,
-        pipeline: row.pipeline,
-        utilisation: row.utilisation,
-        contributionHigh,
-      },
-      settings,
-    );
+    const proposal = proposeTier(tierOutcomes(row, financials.get(row.accountId), policy), settings);
     if (!proposal) continue;
-    const budget = await findBudgetFor(context.db, row.accountId, fiscalYear);
-    const impact =
-      proposal.to === 'A'
-        ? ['stays a key account with its CSM and budget; the overrun policy of tier A applies']
-        : [
-            'leaves the key accounts: the CSM is released with the change',
-            budget
-              ? `FY${fiscalYear} budget: ${formatMoney(budget.totals.reserved)} reserved by open bookings to deliver or cancel, ${formatMoney(budget.totals.remaining)} remaining to transfer or close`
-              : `no FY${fiscalYear} budget to settle`,
-          ];
     proposals.push({
       ...proposal,
       accountId: row.accountId,
       from: row.tier as Tier,
-      budgetImpact: impact,
+      budgetImpact: await budgetImpact(context, proposal.to, row.accountId, fiscalYear),
       periodLabel: fiscalLabel(period),
     });
   }
   return proposals;
+}
+
+/** What proposeTier weighs for one account: its outcomes, and whether its contribution is high. */
+function tierOutcomes(
+  row: RoiRow,
+  figures: CustomerFinancials | undefined,
+  policy: TieringPolicy | null,
+): Parameters<typeof proposeTier>[0] {
+  const contributionHigh =
+    policy && figures && figures.currency === policy.currency
+      ? figures.contribution.greaterThanOrEqualTo(policy.contributionThreshold)
+      : null;
+  const totalUplift = row.uplift
+    ? row.uplift.relationshipCloseness + row.uplift.solutionAcceptance + row.uplift.priceAcceptance
+    : null;
+  return {
+    tier: row.tier as Tier,
+    totalUplift,
+    won: row.won,
+    pipeline: row.pipeline,
+    utilisation: row.utilisation,
+    contributionHigh,
+  };
+}
+
+/** What the change would do to the account's budget of the year, in words. */
+async function budgetImpact(
+  context: UseCaseContext,
+  to: Tier,
+  accountId: string,
+  fiscalYear: number,
+): Promise<string[]> {
+  if (to === 'A')
+    return ['stays a key account with its CSM and budget; the overrun policy of tier A applies'];
+  const budget = await findBudgetFor(context.db, accountId, fiscalYear);
+  return [
+    'leaves the key accounts: the CSM is released with the change',
+    budget
+      ? `FY${fiscalYear} budget: ${formatMoney(budget.totals.reserved)} reserved by open bookings to deliver or cancel, ${formatMoney(budget.totals.remaining)} remaining to transfer or close`
+      : `no FY${fiscalYear} budget to settle`,
+  ];
 }
 
 export async function paidServicePnl(
