@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/repository';
 import { loadReadableAccount } from './access';
 import * as repository from './repository';
 import type { Customer } from './repository';
-import { countOpenKeyAccountCommitments } from './holdings';
+import { countOpenKeyAccountCommitments } from '../budgets/commitments';
 import { isKeyAccount, tierChangeBlockers, validateReason, type Tier, type TierChangeBlocker } from './rules';
 import { checkPartner } from './validate';
 

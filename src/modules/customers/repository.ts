@@ -1,5 +1,6 @@
 // SQL for customers, their tier history, tiering figures and policies, and channel partners.
 // Only this file touches those tables.
+import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { countRows, type Queryable } from '../../db/transaction';
 import { fromDatabase, toDatabase } from '../../shared/money';
@@ -120,6 +121,21 @@ export async function findCustomerById(
 }
 
 /** The ids of the accounts a person is the CSM of: what a CSM may read. */
+/**
+ * For other modules' lists: the ids of one CSM's accounts, as a subquery to filter by
+ * (\`query.whereIn('x.account_id', accountIdsOfCsmQuery(db, personId))\`). The customers table
+ * is read here only.
+ */
+export function accountIdsOfCsmQuery(db: Queryable, csmPersonId: string): Knex.QueryBuilder {
+  return db('customers').select('id').where({ csm_person_id: csmPersonId });
+}
+
+/** For other modules' lists ordered by account name: joins the account as \`account\`; order and select by the column answered. */
+export function joinAccountName(query: Knex.QueryBuilder, accountIdColumn: string): { nameColumn: string } {
+  query.join('customers as account', 'account.id', accountIdColumn);
+  return { nameColumn: 'account.name' };
+}
+
 export async function findAccountIdsOfCsm(db: Queryable, csmPersonId: string): Promise<Set<string>> {
   const rows: { id: string }[] = await db('customers').select('id').where({ csm_person_id: csmPersonId });
   return new Set(rows.map((row) => row.id));

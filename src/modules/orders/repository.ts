@@ -4,6 +4,7 @@ import { countRows, type Queryable } from '../../db/transaction';
 import { keysetPage } from '../../db/keyset';
 import type { PageRequest } from '../../shared/pagination';
 import { fromDatabase, toDatabase, type Decimal } from '../../shared/money';
+import { accountIdsOfCsmQuery } from '../customers/repository';
 import type { OrderState } from './rules';
 
 export type PaidOrder = {
@@ -122,9 +123,7 @@ function filteredOrders(db: Queryable, filter: OrderFilter) {
   if (filter.accountId) query.where('o.account_id', filter.accountId);
   if (filter.state) query.where('o.state', filter.state);
   if (filter.visibleToCsmPersonId)
-    query
-      .join('customers as c', 'c.id', 'o.account_id')
-      .where('c.csm_person_id', filter.visibleToCsmPersonId);
+    query.whereIn('o.account_id', accountIdsOfCsmQuery(db, filter.visibleToCsmPersonId));
   return query;
 }
 

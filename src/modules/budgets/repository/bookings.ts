@@ -4,6 +4,7 @@ import { countRows, type Queryable } from '../../../db/transaction';
 import { fromDatabase, toDatabase, type Decimal } from '../../../shared/money';
 import { keysetPage } from '../../../db/keyset';
 import { type PageRequest } from '../../../shared/pagination';
+import { accountIdsOfCsmQuery } from '../../customers/repository';
 import { type BookingState } from '../rules';
 
 export type Booking = {
@@ -153,12 +154,16 @@ function filteredBookings(db: Queryable, filter: BookingFilter) {
   if (filter.states && filter.states.length > 0) query.whereIn('b.state', [...filter.states]);
   if (filter.plannedFrom) query.where('b.planned_date', '>=', filter.plannedFrom);
   if (filter.plannedTo) query.where('b.planned_date', '<=', filter.plannedTo);
-  if (filter.visibleToCsmPersonId) {
-    query
-      .join('customers as c', 'c.id', 'b.account_id')
-      .where('c.csm_person_id', filter.visibleToCsmPersonId);
-  }
+  if (filter.visibleToCsmPersonId)
+    query.whereIn('b.account_id', accountIdsOfCsmQuery(db, filter.visibleToCsmPersonId));
   return query;
+}
+
+/** The account's bookings still open (booked, or waiting for an exception decision). */
+export async function countOpenBookings(db: Queryable, accountId: string): Promise<number> {
+  return countRows(
+    db('bookings').where({ account_id: accountId }).whereIn('state', ['BOOKED', 'PENDING_APPROVAL']),
+  );
 }
 
 /** How many bookings the filter matches, on every page. */

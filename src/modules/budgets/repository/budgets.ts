@@ -5,6 +5,7 @@ import { countRows, type Queryable } from '../../../db/transaction';
 import { fromDatabase, toDatabase, type Decimal } from '../../../shared/money';
 import { keysetPage } from '../../../db/keyset';
 import { tupleKey, type PageRequest } from '../../../shared/pagination';
+import { accountIdsOfCsmQuery, joinAccountName } from '../../customers/repository';
 import type { Tier } from '../../customers/rules';
 import { type OverrunPolicy, type Totals } from '../rules';
 
@@ -90,9 +91,9 @@ export async function findBudgetFor(
 export type BudgetFilter = { fiscalYear?: number | null; csmPersonId?: string | null };
 
 function filteredBudgets(db: Queryable, filter: BudgetFilter) {
-  const query = db('budgets as b').join('customers as c', 'c.id', 'b.account_id');
+  const query = db('budgets as b');
   if (filter.fiscalYear) query.where('b.fiscal_year', filter.fiscalYear);
-  if (filter.csmPersonId) query.where('c.csm_person_id', filter.csmPersonId);
+  if (filter.csmPersonId) query.whereIn('b.account_id', accountIdsOfCsmQuery(db, filter.csmPersonId));
   return query;
 }
 
@@ -115,9 +116,18 @@ export async function listBudgets(
   filter: BudgetFilter,
   page: PageRequest<BudgetListKey>,
 ): Promise<ListedBudget[]> {
-  const query = filteredBudgets(db, filter).select('b.*', 'c.name as account_name');
-  const rows = await keysetPage(query, ['c.name', '(-b.fiscal_year)', 'b.id'], page);
+  const query = filteredBudgets(db, filter);
+  const { nameColumn } = joinAccountName(query, 'b.account_id');
+  query.select('b.*', `${nameColumn} as account_name`);
+  const rows = await keysetPage(query, [nameColumn, '(-b.fiscal_year)', 'b.id'], page);
   return rows.map((row: { account_name: string }) => ({ ...toBudget(row), accountName: row.account_name }));
+}
+
+/** Budgets of the account with funds left and not closed: commitments a tier change out of A/C must settle. */
+export async function countBudgetsWithFunds(db: Queryable, accountId: string): Promise<number> {
+  return countRows(
+    db('budgets').where({ account_id: accountId }).where('remaining_amount', '>', 0).whereNull('closed_at'),
+  );
 }
 
 /** How many budgets the filter matches, on every page. */

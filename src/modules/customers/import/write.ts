@@ -6,7 +6,7 @@ import { DomainError } from '../../../shared/errors';
 import { recordAudit } from '../../audit/repository';
 import * as repository from '../repository';
 import type { Customer } from '../repository';
-import { countOpenKeyAccountCommitments } from '../holdings';
+import { countOpenKeyAccountCommitments } from '../../budgets/commitments';
 import { tierChangeBlockers } from '../rules';
 import { insertNewCustomer } from '../service';
 
