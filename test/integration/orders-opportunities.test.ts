@@ -1,6 +1,7 @@
 // Paid service orders (quote → confirm → deliver → accept, with margin) and the investment
 // made to win a registered opportunity, which never touches the operating budget.
 import crypto from 'node:crypto';
+import { apiAs } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers } from '../support/factories';
@@ -26,12 +27,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-type Answer = Record<string, Record<string, unknown> & { __typename: string }>;
-const gql = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
-  const result = await server.graphql<Answer>(token, query, variables);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return Object.values(result.data!)[0]!;
-};
+const api = (user: keyof typeof users) => apiAs(server, users[user]);
 
 const ADVANCE = `mutation($input: AdvancePaidOrderInput!) { advancePaidOrder(input: $input) { __typename ... on PaidOrder { state revenue internalCost margin } ... on Error { code field message } } }`;
 
@@ -47,8 +43,7 @@ test('a paid order goes quote → confirmed → delivered → accepted, recordin
     currency: 'CNY',
   });
   const account = await org.customer('D'); // paid services are open to every tier
-  const quote = await gql(
-    users.salesLeader.token,
+  const quote = await api('salesLeader').field(
     `mutation($input: QuotePaidServiceInput!) { quotePaidService(input: $input) { __typename ... on PaidOrder { id state price estimatedInternalCost } ... on Error { message } } }`,
     {
       input: {
@@ -67,7 +62,7 @@ test('a paid order goes quote → confirmed → delivered → accepted, recordin
     price: '75000.00',
     estimatedInternalCost: '45000.00',
   });
-  const skip = await gql(users.salesLeader.token, ADVANCE, {
+  const skip = await api('salesLeader').field(ADVANCE, {
     input: { orderId: quote.id, to: 'ACCEPTED', idempotencyKey: key() },
   });
   expect(skip).toMatchObject({
@@ -75,16 +70,16 @@ test('a paid order goes quote → confirmed → delivered → accepted, recordin
     message: 'PaidOrder cannot go from QUOTED to ACCEPTED',
   });
   expect(
-    await gql(users.salesLeader.token, ADVANCE, {
+    await api('salesLeader').field(ADVANCE, {
       input: { orderId: quote.id, to: 'CONFIRMED', idempotencyKey: key() },
     }),
   ).toMatchObject({ state: 'CONFIRMED', revenue: null });
-  const noCost = await gql(users.salesLeader.token, ADVANCE, {
+  const noCost = await api('salesLeader').field(ADVANCE, {
     input: { orderId: quote.id, to: 'DELIVERED', actualHours: '130', idempotencyKey: key() },
   });
   expect(noCost).toMatchObject({ __typename: 'ValidationError', field: 'input.internalCost' });
   expect(
-    await gql(users.salesLeader.token, ADVANCE, {
+    await api('salesLeader').field(ADVANCE, {
       input: {
         orderId: quote.id,
         to: 'DELIVERED',
@@ -95,7 +90,7 @@ test('a paid order goes quote → confirmed → delivered → accepted, recordin
     }),
   ).toMatchObject({ state: 'DELIVERED', internalCost: '48750.50', margin: null });
   expect(
-    await gql(users.salesLeader.token, ADVANCE, {
+    await api('salesLeader').field(ADVANCE, {
       input: { orderId: quote.id, to: 'ACCEPTED', idempotencyKey: key() },
     }),
   ).toEqual({
@@ -106,7 +101,7 @@ test('a paid order goes quote → confirmed → delivered → accepted, recordin
     margin: '26249.50',
   });
   expect(
-    await gql(users.salesLeader.token, ADVANCE, {
+    await api('salesLeader').field(ADVANCE, {
       input: { orderId: quote.id, to: 'CANCELLED', idempotencyKey: key() },
     }),
   ).toMatchObject({ __typename: 'InvalidTransitionError' });
@@ -124,8 +119,7 @@ test('a free service cannot be quoted as a paid order', async () => {
     currency: 'CNY',
   });
   const account = await org.customer('B');
-  const refused = await gql(
-    users.salesLeader.token,
+  const refused = await api('salesLeader').field(
     `mutation($input: QuotePaidServiceInput!) { quotePaidService(input: $input) { __typename ... on Error { field } } }`,
     {
       input: {
@@ -144,8 +138,7 @@ test('investment to win a registered opportunity is recorded against it, not the
   const { account, budget } = await keyAccountWithBudget(database.db, org, actorOf(users.finance), {
     amount: '1000',
   });
-  const opportunity = await gql(
-    users.csm.token,
+  const opportunity = await api('csm').field(
     `mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { __typename ... on Opportunity { id stage } } }`,
     {
       input: { accountId: account.id, name: 'Phase 2 rollout', amount: '2500000' },
@@ -153,7 +146,7 @@ test('investment to win a registered opportunity is recorded against it, not the
   );
   expect(opportunity).toMatchObject({ stage: 'HATCHED' });
   const RECORD = `mutation($input: RecordOpportunityInvestmentInput!) { recordOpportunityInvestment(input: $input) { __typename ... on OpportunityInvestment { id cost } ... on Error { field message } } }`;
-  const early = await gql(users.csm.token, RECORD, {
+  const early = await api('csm').field(RECORD, {
     input: {
       opportunityId: opportunity.id,
       cost: '8000',
@@ -164,8 +157,7 @@ test('investment to win a registered opportunity is recorded against it, not the
   });
   expect(early).toMatchObject({ __typename: 'ValidationError', field: 'input.opportunityId' });
   expect(
-    await gql(
-      users.csm.token,
+    await api('csm').field(
       `mutation($id: ID!) { setOpportunityStage(opportunityId: $id, stage: REGISTERED) { __typename ... on Opportunity { stage registeredOn } } }`,
       { id: opportunity.id },
     ),
@@ -178,10 +170,10 @@ test('investment to win a registered opportunity is recorded against it, not the
     description: 'solution demo with pre-sales',
     idempotencyKey: k,
   };
-  const first = await gql(users.csm.token, RECORD, { input });
+  const first = await api('csm').field(RECORD, { input });
   expect(first).toMatchObject({ __typename: 'OpportunityInvestment', cost: '8000.00' });
-  expect(await gql(users.csm.token, RECORD, { input })).toEqual(first);
-  expect(await gql(users.csm.token, RECORD, { input: { ...input, cost: '9000' } })).toMatchObject({
+  expect(await api('csm').field(RECORD, { input })).toEqual(first);
+  expect(await api('csm').field(RECORD, { input: { ...input, cost: '9000' } })).toMatchObject({
     __typename: 'IdempotencyConflictError',
   });
   const budgetRow = await database.db('budgets').where({ id: budget.id }).first();
@@ -193,8 +185,7 @@ test('investment to win a registered opportunity is recorded against it, not the
   );
   expect(seen.data!.customer.opportunities).toEqual([{ investments: [{ cost: '8000.00' }] }]);
   expect(
-    await gql(
-      users.csm.token,
+    await api('csm').field(
       `mutation($id: ID!) { setOpportunityStage(opportunityId: $id, stage: HATCHED) { __typename } }`,
       { id: opportunity.id },
     ),

@@ -9,12 +9,13 @@ import {
   actorOf,
   config,
   contextFor,
+  createFreeService,
   fiscalYearNow,
   inDays,
   key,
   keyAccountWithBudget,
 } from '../support/money';
-import { createExpertService } from '../../src/modules/catalog/service';
+import type { Effect } from '../../src/modules/catalog/rules';
 import { createBudget } from '../../src/modules/budgets/service';
 import {
   bookFreeService,
@@ -38,26 +39,12 @@ beforeAll(async () => {
   server = await startTestServer(database.db);
   users = await createStandardUsers(database.db);
   org = await createOrg(database.db, users);
-  const admin = contextFor(database.db, actorOf(users.admin));
   const finance = contextFor(database.db, actorOf(users.finance));
   const csm = contextFor(database.db, actorOf(users.csm, org.csm.id));
   const otherCsm = contextFor(database.db, actorOf(users.otherCsm, org.otherCsm.id));
   const leader = contextFor(database.db, actorOf(users.salesLeader));
-  const service = (
-    code: string,
-    price: string,
-    effects: ('OPPORTUNITY' | 'RELATIONSHIP_CLOSENESS' | 'SOLUTION_ACCEPTANCE')[],
-  ) =>
-    createExpertService(admin, {
-      code,
-      name: code,
-      kind: 'FREE',
-      providingDepartment: 'SOLUTIONS',
-      effects,
-      effectiveFrom: '2020-01-01',
-      settlementPrice: new Decimal(price),
-      currency: 'CNY',
-    });
+  const service = (code: string, price: string, effects: Effect[]) =>
+    createFreeService(database.db, actorOf(users.admin), price, effects, { code });
   const s1 = await service('THREE_EFFECTS', '100.00', [
     'SOLUTION_ACCEPTANCE',
     'OPPORTUNITY',

@@ -1,4 +1,5 @@
 // People, cost rates, teams and memberships through GraphQL (ADMIN), with their refusals.
+import { apiAs } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, type TestServer } from '../support/server';
 import { createStandardUsers } from '../support/factories';
@@ -18,16 +19,15 @@ afterAll(async () => {
 });
 
 type Result = Record<string, Record<string, unknown> & { __typename: string }>;
-const gql = (query: string, variables?: Record<string, unknown>, token = users.admin.token) =>
-  server.graphql<Result>(token, query, variables);
+const asAdmin = () => apiAs(server, users.admin);
 
 test('an admin builds a team of people with cost rates; a user linked to a person acts as that person', async () => {
-  const team = await gql(
+  const team = await asAdmin().request<Result>(
     `mutation { createTeam(input: { kind: EXPERT, name: "Experts North" }) { __typename ... on Team { id kind } } }`,
   );
   expect(team.data!.createTeam).toMatchObject({ __typename: 'Team', kind: 'EXPERT' });
   const teamId = team.data!.createTeam!.id;
-  const person = await gql(
+  const person = await asAdmin().request<Result>(
     `mutation($input: CreatePersonInput!) { createPerson(input: $input) { __typename ... on Person { id name skills userId } } }`,
     {
       input: {
@@ -44,14 +44,14 @@ test('an admin builds a team of people with cost rates; a user linked to a perso
     userId: users.csm.user.id,
   });
   const personId = person.data!.createPerson!.id;
-  const joined = await gql(
+  const joined = await asAdmin().request<Result>(
     `mutation($input: TeamMembershipInput!) { setTeamMembership(input: $input) { __typename ... on Team { members { person { name } } } } }`,
     {
       input: { teamId, personId, member: true },
     },
   );
   expect(joined.data!.setTeamMembership).toMatchObject({ members: [{ person: { name: 'Gao Yan' } }] });
-  const rate = await gql(
+  const rate = await asAdmin().request<Result>(
     `mutation { setCostRate(input: { personId: "${personId}", effectiveFrom: "2026-01-01", ratePerHour: "812.50" }) { __typename ... on Person { costRates { effectiveFrom ratePerHour currency } teams { team { name } } } } }`,
   );
   expect(rate.data!.setCostRate).toMatchObject({
@@ -98,20 +98,22 @@ test.each([
   ],
 ])('%s is refused naming the field', async (_case, mutation, typename, field) => {
   if (_case === 'a duplicate team name')
-    await gql(`mutation { createTeam(input: { kind: EXPERT, name: "Experts North" }) { __typename } }`);
-  const result = await gql(mutation);
+    await asAdmin().request<Result>(
+      `mutation { createTeam(input: { kind: EXPERT, name: "Experts North" }) { __typename } }`,
+    );
+  const result = await asAdmin().request<Result>(mutation);
   const [answer] = Object.values(result.data!);
   expect(answer).toEqual({ __typename: typename, field });
 });
 
 test('a delivery person cannot join an expert team; non-admins cannot manage teams', async () => {
-  const team = await gql(
+  const team = await asAdmin().request<Result>(
     `mutation { createTeam(input: { kind: EXPERT, name: "Experts South" }) { ... on Team { id } } }`,
   );
-  const person = await gql(
+  const person = await asAdmin().request<Result>(
     `mutation { createPerson(input: { name: "Deliverer", department: DELIVERY }) { ... on Person { id } } }`,
   );
-  const refused = await gql(
+  const refused = await asAdmin().request<Result>(
     `mutation($input: TeamMembershipInput!) { setTeamMembership(input: $input) { __typename ... on Error { field message } } }`,
     {
       input: { teamId: team.data!.createTeam!.id, personId: person.data!.createPerson!.id, member: true },
@@ -121,10 +123,8 @@ test('a delivery person cannot join an expert team; non-admins cannot manage tea
     __typename: 'ValidationError',
     field: 'input.personId',
   });
-  const forbidden = await gql(
+  const forbidden = await apiAs(server, users.finance).request(
     `mutation { createTeam(input: { kind: CSM, name: "Nope" }) { __typename } }`,
-    undefined,
-    users.finance.token,
   );
   expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 });

@@ -8,6 +8,7 @@ import type { Actor } from '../../src/shared/auth';
 import { Decimal } from '../../src/shared/money';
 import { fiscalYearOf, fiscalYearRange } from '../../src/shared/fiscal';
 import { createExpertService } from '../../src/modules/catalog/service';
+import type { Effect } from '../../src/modules/catalog/rules';
 import { createBudget } from '../../src/modules/budgets/service';
 import type { UserWithToken } from './factories';
 import { testConfig } from './server';
@@ -45,15 +46,17 @@ export function contextFor(db: Database, actor: Actor | null): UseCaseContext {
   };
 }
 
+/** A free service priced since 2020; `code` (also its name) when the test refers to it by code. */
 export async function createFreeService(
   db: Database,
   admin: Actor,
   price: string,
-  effects: ('OPPORTUNITY' | 'RELATIONSHIP_CLOSENESS')[] = ['OPPORTUNITY'],
+  effects: Effect[] = ['OPPORTUNITY'],
+  options: { code?: string } = {},
 ) {
   return createExpertService(contextFor(db, admin), {
-    code: `SVC-${crypto.randomBytes(4).toString('hex').toUpperCase()}`,
-    name: `Service ${price}`,
+    code: options.code ?? `SVC-${crypto.randomBytes(4).toString('hex').toUpperCase()}`,
+    name: options.code ?? `Service ${price}`,
     kind: 'FREE',
     providingDepartment: 'SOLUTIONS',
     effects,
