@@ -24,6 +24,7 @@ const config: Config = {
     '<rootDir>/test/integration/booking-edges.test.ts',
     '<rootDir>/test/integration/idempotency-wrapper.test.ts',
     '<rootDir>/test/integration/budget-edges.test.ts',
+    '<rootDir>/test/integration/overrun-policy.test.ts',
   ],
   reporters: ['default'],
 };
