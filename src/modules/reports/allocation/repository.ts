@@ -132,11 +132,7 @@ function rollupRowsSql(request: AllocationRequest, bindings: unknown[]): string 
     bindings.push(request.scope.budgetYear);
     where += ' and r.budget_year = ?';
   }
-  where += listFilter('e.tier::text', request.filter.tiers, bindings);
-  where += listFilter('b.service_id::text', request.filter.serviceIds, bindings);
-  where += listFilter('s.providing_department', request.filter.departments, bindings);
-  where += listFilter('e.kind', request.filter.kinds, bindings);
-  where += listFilter('x.effect', request.filter.effects, bindings);
+  where += commonConditions(request, bindings);
   const keys = request.groupBy.map((dimension, index) => `${DIMENSION_SQL[dimension]} as k${index}`);
   return `select ${keys.length ? `${keys.join(', ')},` : ''} r.allocated, r.reserved, r.spent, r.entries as counted
         from ledger_rollup_effects r
@@ -220,13 +216,19 @@ function entryConditions(request: AllocationRequest, bindings: unknown[]): strin
     where += ' and bu.fiscal_year = ?';
   }
   where += listFilter('e.account_id::text', request.filter.accountIds, bindings);
-  where += listFilter('e.tier::text', request.filter.tiers, bindings);
   where += listFilter('c.csm_person_id::text', request.filter.csmPersonIds, bindings);
-  where += listFilter('b.service_id::text', request.filter.serviceIds, bindings);
-  where += listFilter('s.providing_department', request.filter.departments, bindings);
-  where += listFilter('e.kind', request.filter.kinds, bindings);
-  where += listFilter('x.effect', request.filter.effects, bindings);
-  return where;
+  return where + commonConditions(request, bindings);
+}
+
+/** The filters ledger entries and rolled-up rows share (under the same aliases), binding their values. */
+function commonConditions(request: AllocationRequest, bindings: unknown[]): string {
+  return (
+    listFilter('e.tier::text', request.filter.tiers, bindings) +
+    listFilter('b.service_id::text', request.filter.serviceIds, bindings) +
+    listFilter('s.providing_department', request.filter.departments, bindings) +
+    listFilter('e.kind', request.filter.kinds, bindings) +
+    listFilter('x.effect', request.filter.effects, bindings)
+  );
 }
 
 const NO_MEASURES: Measures = {
