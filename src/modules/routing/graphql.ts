@@ -6,7 +6,7 @@ import { COMMON_MUTATION_ERRORS, INPUT_ARG_DESCRIPTION } from '../../graphql/err
 import { CustomerRef, TierEnum } from '../customers/graphql';
 import { PersonRef, TeamRef } from '../teams/graphql';
 import * as loaders from './loaders';
-import type { CoverageGapRow, DeliveryProject } from './service';
+import type { DeliveryProject } from './service';
 import { GAP_KINDS, NEEDS, PRIORITIES, type Gap, type Hop, type Sla } from './rules';
 import * as service from './service';
 
@@ -44,7 +44,7 @@ const HopRoleEnum = builder.enumType('HopRole', {
   },
 });
 
-const GapKindEnum = builder.enumType('GapKind', {
+export const GapKindEnum = builder.enumType('GapKind', {
   description: 'An assignment that is missing, so a route cannot name who serves.',
   values: {
     MISSING_CSM: { description: 'A key account (A/C) has no CSM.' },
@@ -186,17 +186,6 @@ builder.objectField(CustomerRef, 'deliveryProjects', (t) =>
   }),
 );
 
-const CoverageGapRef = builder.objectRef<CoverageGapRow>('CoverageGap').implement({
-  ...accountScoped<CoverageGapRow>((g) => g.accountId),
-  description: 'A missing assignment on one account.',
-  fields: (t) => ({
-    kind: t.field({ type: GapKindEnum, description: 'What is missing.', resolve: (g) => g.kind }),
-    account: t.field({ type: CustomerRef, description: 'The account.', resolve: (g) => g.accountId }),
-    projectId: t.exposeID('projectId', { nullable: true, description: 'The project concerned, if any.' }),
-    message: t.exposeString('message', { description: 'In words.' }),
-  }),
-});
-
 builder.queryFields((t) => ({
   route: t.field({
     type: RouteRef,
@@ -214,20 +203,6 @@ builder.queryFields((t) => ({
     resolve: (_root, args, context) =>
       service.routeNeed(context, String(args.accountId), args.need, args.priority ?? 'P3'),
   }),
-  coverageGaps: t.connection(
-    {
-      type: CoverageGapRef,
-      description:
-        'Every missing assignment across accounts, key accounts first, a page at a time. A CSM sees their own accounts.',
-      authScopes: { authenticated: true },
-      args: {
-        kinds: t.arg({ type: [GapKindEnum], required: false, description: 'Only these kinds of gap.' }),
-      },
-      resolve: (_root, args, context) => service.coverageGaps(context, args, args.kinds ?? null),
-    },
-    { description: 'A page of coverage gaps.' },
-    { description: 'A coverage gap and its cursor.' },
-  ),
   slaPolicies: t.field({
     type: [SlaRef],
     description: 'All SLA targets by tier and priority.',

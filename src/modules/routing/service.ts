@@ -5,20 +5,19 @@ import type { UseCaseContext } from '../../shared/context';
 import { requireAnyRole } from '../../shared/auth';
 import { NotFoundError, ValidationError, requireSomeChange } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
-import { countedConnection, type Connection, type ConnectionArgs } from '../../shared/pagination';
 import { recordAudit } from '../audit/repository';
-import { csmScope, loadReadableAccount } from '../customers/access';
+import { loadReadableAccount } from '../customers/access';
 import { findChannelPartnersByIds, updateCustomer, type Customer } from '../customers/repository';
 import { isKeyAccount, type Tier } from '../customers/rules';
 import { findMemberships, findPersonById, findTeamsByIds } from '../teams/repository';
 import { type TeamKind } from '../teams/rules';
 import { validateName } from '../../shared/text';
 import * as repository from './repository';
-import type { CoverageGapRow, DeliveryProject } from './repository';
-import { route as routeFor, type GapKind, type Need, type Priority, type Route, type Sla } from './rules';
+import type { DeliveryProject } from './repository';
+import { route as routeFor, type Need, type Priority, type Route, type Sla } from './rules';
 import { optionalText } from '../../shared/text';
 
-export type { CoverageGapRow, DeliveryProject };
+export type { DeliveryProject };
 
 async function checkTeam(trx: Transaction, teamId: string, kind: TeamKind, field: string): Promise<string> {
   const id = requireId(teamId, field);
@@ -241,16 +240,6 @@ export async function routeNeed(
     need,
   );
   return { ...result, accountId: customer.id };
-}
-
-/** Every missing assignment across the accounts the caller may read, key accounts first, a page at a time. */
-export async function coverageGaps(
-  context: UseCaseContext,
-  page: ConnectionArgs,
-  kinds: readonly GapKind[] | null,
-): Promise<Connection<CoverageGapRow>> {
-  const filter = { visibleToCsmPersonId: csmScope(context.actor), kinds };
-  return countedConnection(page, (window) => repository.findCoverageGaps(context.db, filter, window));
 }
 
 /** Every SLA target by tier and priority: set-up data every signed-in role reads. */
