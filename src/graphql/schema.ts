@@ -15,7 +15,7 @@ import '../modules/outcomes/graphql';
 import '../modules/reports/period/graphql';
 import '../modules/reports/allocation/graphql';
 import '../modules/reports/roi/graphql';
-import '../modules/reports/coverage/graphql';
+import '../modules/reports/coverage-gaps/graphql';
 import '../modules/reports/signals/graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,5 +1,5 @@
 // SQL for delivery projects and SLA policies (the coverage-gap report, which reads accounts too,
-// is in the read model: reports/coverage).
+// is in the read model: reports/coverage-gaps).
 import type { Queryable } from '../../db/transaction';
 import type { Tier } from '../customers/rules';
 import type { Priority, Sla } from './rules';
