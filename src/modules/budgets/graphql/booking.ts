@@ -10,7 +10,7 @@ import { BOOKING_STATES } from '../rules';
 import * as service from '../service';
 import type { Booking } from '../service';
 import { optionalId, renamedId } from '../../../shared/ids';
-import { MONEY_ERRORS, IDEMPOTENCY_KEY, DEPRECATED_DECISION_ID } from './common';
+import { MONEY_ERRORS, IDEMPOTENCY_KEY, DEPRECATED_DECISION_ID, decisionFields } from './common';
 import { BudgetRef } from './budget';
 
 export const BookingStateEnum = builder.enumType('BookingState', {
@@ -169,12 +169,7 @@ export const DecideExceptionInput = builder.inputType('DecideBookingExceptionInp
         'The booking waiting for the decision (required; optional in the schema only while `id` is accepted).',
     }),
     id: t.id({ ...DEPRECATED_DECISION_ID, deprecationReason: 'Use bookingId, as deliver and cancel do.' }),
-    approve: t.boolean({ description: 'true to approve, false to reject.' }),
-    reason: t.string({
-      required: false,
-      description: 'Why (1–1000 characters), shown to who asked; optional.',
-    }),
-    idempotencyKey: t.string(IDEMPOTENCY_KEY),
+    ...decisionFields(t),
   }),
 });
 

@@ -1,6 +1,6 @@
 // What every money mutation shares: the error union members (BudgetExceededError among them) and the
 // input fields for the idempotency key and the deprecated decision id.
-import { builder } from '../../../graphql/builder';
+import { builder, type SchemaTypes } from '../../../graphql/builder';
 import { COMMON_MUTATION_ERRORS, ErrorInterface } from '../../../graphql/errors';
 import {
   BudgetExceededError,
@@ -45,3 +45,13 @@ export const DEPRECATED_DECISION_ID = {
   required: false,
   description: 'The same id under its old name; give it or the named id, not both.',
 } as const;
+
+/** What an exception decision and a transfer decision both take beside the id they decide. */
+export const decisionFields = (t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>) => ({
+  approve: t.boolean({ description: 'true to approve, false to reject.' }),
+  reason: t.string({
+    required: false,
+    description: 'Why (1–1000 characters), shown to who asked; optional.',
+  }),
+  idempotencyKey: t.string(IDEMPOTENCY_KEY),
+});

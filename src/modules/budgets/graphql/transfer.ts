@@ -5,7 +5,7 @@ import { TRANSFER_STATES } from '../rules';
 import * as service from '../service';
 import type { Transfer } from '../service';
 import { renamedId } from '../../../shared/ids';
-import { MONEY_ERRORS, IDEMPOTENCY_KEY, DEPRECATED_DECISION_ID } from './common';
+import { MONEY_ERRORS, IDEMPOTENCY_KEY, DEPRECATED_DECISION_ID, decisionFields } from './common';
 import { BudgetRef } from './budget';
 
 export const TransferStateEnum = builder.enumType('BudgetTransferState', {
@@ -74,12 +74,7 @@ export const DecideTransferInput = builder.inputType('DecideBudgetTransferInput'
       description: 'The requested transfer (required; optional in the schema only while `id` is accepted).',
     }),
     id: t.id({ ...DEPRECATED_DECISION_ID, deprecationReason: 'Use transferId.' }),
-    approve: t.boolean({ description: 'true to approve, false to reject.' }),
-    reason: t.string({
-      required: false,
-      description: 'Why (1–1000 characters), shown to who asked; optional.',
-    }),
-    idempotencyKey: t.string(IDEMPOTENCY_KEY),
+    ...decisionFields(t),
   }),
 });
 
