@@ -2,7 +2,7 @@
 // months and back into date ranges. A fiscal year starts on the 1st of `startMonth` at midnight
 // in `timeZone` and is named by the calendar year in which it starts (FY2026 with an April
 // start runs 2026-04-01 to 2027-03-31), as 年度 is named in China and Japan.
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import { ValidationError } from './errors';
 
 export type FiscalCalendar = { startMonth: number; timeZone: string };
@@ -123,7 +123,47 @@ export function validateFiscalYear(year: number, field: string): number {
   return year;
 }
 
+// The booking path asks for today and a date's fiscal year on every request: answered here with
+// a cached Intl formatter and date-string arithmetic instead of luxon zone math (property tests
+// in test/unit/fiscal.test.ts hold them equal to the luxon forms).
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (yyyy-mm-dd) of an instant in a time zone. */
+export function dateIn(timeZone: string, instant: Date): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
+  const value = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${value('year').padStart(4, '0')}-${value('month')}-${value('day')}`;
+}
+
 /** Today's date (yyyy-mm-dd) in the fiscal time zone: the day prices and plans are read on. */
 export function today(context: { fiscalCalendar: FiscalCalendar }): string {
-  return DateTime.now().setZone(context.fiscalCalendar.timeZone).toISODate()!;
+  // luxon's clock (Settings.now), so every date in the service reads one clock tests can set.
+  return dateIn(context.fiscalCalendar.timeZone, new Date(Settings.now()));
+}
+
+/** The fiscal year a calendar date (yyyy-mm-dd, read in the calendar's zone) falls in. */
+export function fiscalYearOfDate(calendar: FiscalCalendar, isoDate: string): number {
+  assertCalendar(calendar);
+  const match = /^(\d{4})-(\d{2})-\d{2}$/.exec(isoDate);
+  if (!match) throw new Error(`invalid date ${isoDate}`);
+  const year = Number(match[1]);
+  return Number(match[2]) >= calendar.startMonth ? year : year - 1;
+}
+
+/** A calendar date (yyyy-mm-dd) moved by whole days: plain UTC arithmetic, no time zone. */
+export function addDays(isoDate: string, days: number): string {
+  const day = new Date(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(day.getTime())) throw new Error(`invalid date ${isoDate}`);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
 }

@@ -169,6 +169,15 @@ async function findKey(trx: Transaction, userId: string, key: string, retentionH
   return (rows[0] as StoredKey | undefined) ?? null;
 }
 
+/** The key as stored and the hash of the input without it: what a replay is recognised by. */
+export function idempotencyIdentity(request: Pick<IdempotentRequest, 'operation' | 'input'>): {
+  key: string;
+  hash: string;
+} {
+  const { idempotencyKey, ...input } = request.input;
+  return { key: validateIdempotencyKey(idempotencyKey), hash: requestHash(request.operation, input) };
+}
+
 /**
  * A money use case in one call: opens the transaction, applies the idempotency key (hashing the
  * input without the key itself) and runs `work` once per key and user.
@@ -179,9 +188,7 @@ export async function idempotentTransaction<T>(
   result: IdempotentResult<T>,
   work: (trx: Transaction) => Promise<T>,
 ): Promise<T> {
-  const { idempotencyKey, ...input } = request.input;
-  const key = validateIdempotencyKey(idempotencyKey);
-  const hash = requestHash(request.operation, input);
+  const { key, hash } = idempotencyIdentity(request);
   const userId = context.actor!.userId;
   const outcome = await inTransaction(
     context.db,

@@ -1,10 +1,14 @@
+import fc from 'fast-check';
 import { DateTime, Settings } from 'luxon';
 import {
+  addDays,
+  dateIn,
   fiscalLabel,
   fiscalMonthOf,
   fiscalQuarterOf,
   fiscalRange,
   fiscalYearOf,
+  fiscalYearOfDate,
   fiscalYearRange,
   instantOfDate,
   today,
@@ -202,5 +206,60 @@ describe('fiscal years a client may name, and today in the fiscal time zone', ()
     } finally {
       Settings.now = now;
     }
+  });
+});
+
+// The booking path's plain forms (no luxon zone math) answer what the luxon forms answer.
+describe('date arithmetic without luxon', () => {
+  const zones = ['Asia/Shanghai', 'America/New_York', 'Pacific/Chatham', 'UTC', 'Asia/Kolkata'];
+  const anyDay = fc
+    .date({
+      min: new Date('1999-01-01T00:00:00Z'),
+      max: new Date('2199-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString().slice(0, 10));
+
+  test('dateIn equals luxon setZone().toISODate() for any instant and zone', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('1970-01-01T00:00:00Z'),
+          max: new Date('2199-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom(...zones),
+        (instant, zone) => dateIn(zone, instant) === DateTime.fromJSDate(instant).setZone(zone).toISODate(),
+      ),
+    );
+  });
+
+  test('fiscalYearOfDate equals fiscalYearOf(instantOfDate) for any date, start month and zone', () => {
+    fc.assert(
+      fc.property(
+        anyDay,
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom(...zones),
+        (day, startMonth, zone) => {
+          const calendar = { startMonth, timeZone: zone };
+          return fiscalYearOfDate(calendar, day) === fiscalYearOf(calendar, instantOfDate(calendar, day));
+        },
+      ),
+    );
+  });
+
+  test('addDays equals luxon plus({ days }) for any date and offset', () => {
+    fc.assert(
+      fc.property(anyDay, fc.integer({ min: -1000, max: 1000 }), (day, days) => {
+        return addDays(day, days) === DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate();
+      }),
+    );
+  });
+
+  test('malformed dates are refused', () => {
+    expect(() => fiscalYearOfDate(april, '2026-4-01')).toThrow('invalid date 2026-4-01');
+    expect(() => addDays('not a date', 1)).toThrow('invalid date not a date');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
   });
 });

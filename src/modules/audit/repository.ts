@@ -54,8 +54,11 @@ type AuditRow = {
 /** JSON snapshots: Decimal and DateTime become their text so before/after read like the API. */
 function snapshot(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner instanceof DateTime) return inner.toUTC().toISO();
+  // The replacer sees a value after its toJSON ran (a DateTime is text by then, in its own
+  // zone), so the original is read from the holder: every instant is written in UTC ("…Z").
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, inner: unknown) {
+    const original = this[key];
+    if (original instanceof DateTime) return original.toUTC().toISO();
     return inner;
   });
 }

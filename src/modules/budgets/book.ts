@@ -3,12 +3,13 @@
 // remains, unless filed as an exception for a SALES_LEADER (PENDING_APPROVAL) or the tier's policy
 // is WARN (booked, flagged). The budget row is locked, so concurrent bookings never overspend.
 // The checks run in the order a client fixes them: the account, the service and its price, the
-// people, then the budget under its lock.
+// people, then the budget under its lock. A first attempt that books is written by one database
+// call (book-in-one-call.ts); this general way answers the rest: replays, keys in use, refusals.
 import crypto from 'node:crypto';
 import type { Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../shared/context';
 import { BudgetExceededError, NotFoundError, ValidationError } from '../../shared/errors';
-import { fiscalYearOf, instantOfDate, today } from '../../shared/fiscal';
+import { fiscalYearOfDate, today } from '../../shared/fiscal';
 import { idempotentTransaction } from '../../shared/idempotency';
 import type { Decimal } from '../../shared/money';
 import { recordAudit } from '../audit/repository';
@@ -23,6 +24,7 @@ import type { Booking, Budget } from './repository';
 import { fundsDecision, type FundsDecision } from './rules';
 import { validateBookingRequest, validatePersonIds, type BookingRequest } from './validate';
 import { bookingReplay, requireCsmOrAdmin } from './access';
+import { BOOK_OPERATION, bookInOneCall } from './book-in-one-call';
 
 export type BookInput = {
   accountId: string;
@@ -40,9 +42,23 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   const request = validateBookingRequest(input, day, context.config.reservationLapseDays);
   // The booking's id is chosen now, so the idempotency key is stored with it up front.
   const bookingId = crypto.randomUUID();
+  const booked = await bookInOneCall(context, { bookingId, input, request, day });
+  return booked ?? bookTheGeneralWay(context, { bookingId, input, request, day });
+}
+
+/** Every booking request, replays and refusals included, step by step in one transaction. */
+export async function bookTheGeneralWay(
+  context: UseCaseContext,
+  {
+    bookingId,
+    input,
+    request,
+    day,
+  }: { bookingId: string; input: BookInput; request: BookingRequest; day: string },
+): Promise<Booking> {
   return idempotentTransaction(
     context,
-    { operation: 'bookFreeService', input, validate: request.validatePlannedDate },
+    { operation: BOOK_OPERATION, input, validate: request.validatePlannedDate },
     { ...bookingReplay(context, 'input.accountId'), preassignedId: bookingId },
     async (trx) => {
       const customer = await loadReadableAccount(context, trx, input.accountId, 'input.accountId');
@@ -128,10 +144,7 @@ async function lockBudgetAndDecide(
   input: Pick<BookInput, 'plannedDate'>,
   price: SettlementPrice,
 ): Promise<{ budget: Budget; decision: FundsDecision }> {
-  const fiscalYear = fiscalYearOf(
-    context.fiscalCalendar,
-    instantOfDate(context.fiscalCalendar, input.plannedDate),
-  );
+  const fiscalYear = fiscalYearOfDate(context.fiscalCalendar, input.plannedDate);
   // Read before the budget lock is taken: it shortens the time the lock is held.
   const policy = await repository.findOverrunPolicy(trx, customer.tier);
   // The lock that makes concurrent bookings on one budget take turns.

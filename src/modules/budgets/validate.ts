@@ -2,7 +2,7 @@
 // keeps validate_service.rb): the limits by name, one function per input, each naming its field.
 // Nothing here reads the database; what needs a row (the account, the service) is checked in the
 // use case, inside its transaction.
-import { DateTime } from 'luxon';
+import { addDays } from '../../shared/fiscal';
 import { ValidationError } from '../../shared/errors';
 import { requireId } from '../../shared/ids';
 import { validateMoney, type Decimal } from '../../shared/money';
@@ -55,8 +55,8 @@ export function validateBookingRequest(
   if (notes.length > NOTES_LENGTH_MAX)
     throw new ValidationError('input.notes', `notes are longer than ${NOTES_LENGTH_MAX} characters`);
   const validatePlannedDate = () => {
-    const earliest = DateTime.fromISO(day).minus({ days: reservationLapseDays }).toISODate()!;
-    const latest = DateTime.fromISO(day).plus({ days: PLANNED_DAYS_AHEAD_MAX }).toISODate()!;
+    const earliest = addDays(day, -reservationLapseDays);
+    const latest = addDays(day, PLANNED_DAYS_AHEAD_MAX);
     if (input.plannedDate < earliest || input.plannedDate > latest) {
       throw new ValidationError('input.plannedDate', `plannedDate must be between ${earliest} and ${latest}`);
     }

@@ -23,6 +23,9 @@ export function isKeyAccount(tier: Tier): boolean {
   return TIER_MEANINGS[tier].group === 'KEY_ACCOUNT';
 }
 
+/** The key account tiers as a list (the booking call in the database is given them). */
+export const KEY_ACCOUNT_TIERS: readonly Tier[] = TIERS.filter(isKeyAccount);
+
 export const REASON_LENGTH_MAX = 1000;
 
 export function validateReason(reason: string, field: string): string {

@@ -30,7 +30,7 @@ export type Booking = {
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows are mapped field by field right below */
-const toBooking = (row: any): Booking => ({
+export const toBooking = (row: any): Booking => ({
   id: row.id,
   accountId: row.account_id,
   budgetId: row.budget_id,

@@ -5,3 +5,4 @@ export * from './budgets';
 export * from './ledger';
 export * from './bookings';
 export * from './transfers';
+export * from './book-in-one-call';

@@ -1,0 +1,72 @@
+// The usual booking, one database call: when the request is a first attempt that passes every
+// check and fits (or is filed as an exception, or the tier's policy is WARN), the database
+// function books it whole (repository/book-in-one-call.ts). Anything else (a replay, a key in
+// use, any refusal) it leaves untouched, and bookFreeService takes the general way, which
+// answers it as before. The rules it is given are this code's: the manager rule, the key account
+// tiers, the departments; the funds decision is held equal to rules.ts by a property test.
+import type { UseCaseContext } from '../../shared/context';
+import { DomainError } from '../../shared/errors';
+import { fiscalYearOfDate } from '../../shared/fiscal';
+import { idempotencyIdentity } from '../../shared/idempotency';
+import { isUuid } from '../../shared/ids';
+import { KEY_ACCOUNT_TIERS } from '../customers/rules';
+import { FREE_SERVICE_DEPARTMENTS } from '../catalog/rules';
+import { bookingManager } from './access';
+import * as repository from './repository';
+import type { Booking } from './repository';
+import type { BookInput } from './book';
+import { validatePersonIds, type BookingRequest } from './validate';
+
+export const BOOK_OPERATION = 'bookFreeService';
+
+/** The booking, or null when the general way must answer (nothing was written). */
+export async function bookInOneCall(
+  context: UseCaseContext,
+  what: { bookingId: string; input: BookInput; request: BookingRequest; day: string },
+): Promise<Booking | null> {
+  const call = oneCall(context, what);
+  return call === null ? null : repository.bookInOneCall(context.db, call);
+}
+
+function oneCall(
+  context: UseCaseContext,
+  {
+    bookingId,
+    input,
+    request,
+    day,
+  }: { bookingId: string; input: BookInput; request: BookingRequest; day: string },
+): repository.OneCallBooking | null {
+  const actor = context.actor;
+  if (actor === null || !isUuid(input.accountId)) return null;
+  try {
+    // Each of these refuses in the general way too, where the order of checks is kept.
+    const { key, hash } = idempotencyIdentity({ operation: BOOK_OPERATION, input });
+    request.validatePlannedDate();
+    const personIds = validatePersonIds(input.personIds ?? []);
+    const manager = bookingManager(actor);
+    return {
+      bookingId,
+      actorUserId: actor.userId,
+      key,
+      operation: BOOK_OPERATION,
+      requestHash: hash,
+      requestId: context.requestId,
+      booksAnyAccount: manager.anyAccount,
+      csmPersonId: manager.csmPersonId,
+      accountId: input.accountId.toLowerCase(),
+      serviceId: request.serviceId,
+      day,
+      fiscalYear: fiscalYearOfDate(context.fiscalCalendar, input.plannedDate),
+      plannedDate: input.plannedDate,
+      notes: request.notes,
+      exceptionReason: request.exceptionReason,
+      personIds,
+      keyAccountTiers: KEY_ACCOUNT_TIERS,
+      freeServiceDepartments: FREE_SERVICE_DEPARTMENTS,
+    };
+  } catch (error) {
+    if (error instanceof DomainError) return null;
+    throw error;
+  }
+}
