@@ -20,6 +20,13 @@ export async function runPrepared<Row extends QueryResultRow>(
       values: [...values],
     });
     return result.rows;
+  } catch (error) {
+    // A terminated backend fails the query before the socket's 'end' event marks the connection
+    // dead for knex's pool; released as it is, the next request would be handed a dead
+    // connection. Any failed call therefore retires its connection (these calls fail rarely:
+    // refusals are answered as rows).
+    (connection as pg.Client & { __knex__disposed?: unknown }).__knex__disposed = error;
+    throw error;
   } finally {
     await db.client.releaseConnection(connection);
   }
