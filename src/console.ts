@@ -7,8 +7,9 @@ import type http from 'node:http';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Config } from './config';
+import { PROJECT_ROOT } from './paths';
 
-export const CONSOLE_DIR = path.join(__dirname, '..', 'console');
+export const CONSOLE_DIR = path.join(PROJECT_ROOT, 'console');
 export const CONSOLE_DIST_DIR = path.join(CONSOLE_DIR, 'dist');
 
 export type ConsoleMount = { close: () => Promise<void> };

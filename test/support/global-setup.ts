@@ -4,7 +4,9 @@
 import { createDatabase } from '../../src/db/knex';
 import { migrateToLatest } from '../../src/db/migrate';
 import { defaultProviderDependencies, provideTestDatabase } from './provider';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { withDatabase } from './urls';
 
 export default async function globalSetup(): Promise<void> {
@@ -20,6 +22,10 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_PROVIDER_KIND = provided.kind;
     return;
   }
+  // Tests that start the service as a process run the compiled service: compile it if stale.
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../scripts/build-if-stale.mjs')], {
+    stdio: 'inherit',
+  });
   const templateName = `ledger_test_template_${crypto.randomBytes(5).toString('hex')}`;
   const admin = createDatabase({ url: provided.adminUrl, poolMax: 1, statementTimeoutMs: 60_000 });
   try {

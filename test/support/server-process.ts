@@ -1,4 +1,4 @@
-// The real service as its own process (`node --import tsx src/main.ts`), as production runs it:
+// The real service as its own process (`node dist/src/main.js`, compiled), as production runs it:
 // for tests that need several instances, or that kill one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -24,7 +24,7 @@ export async function startServerProcess(options: {
   port?: number;
   env?: NodeJS.ProcessEnv;
 }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
