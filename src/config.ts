@@ -51,6 +51,7 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: integerString(0, 1_000_000).default(1_200),
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: integerString(0, 1_000_000).default(120),
   IDEMPOTENCY_KEY_RETENTION_HOURS: integerString(1, 8_760).default(168),
+  TOKEN_CACHE_MS: integerString(0, 60_000).default(5_000),
 });
 
 export type Config = {
@@ -92,6 +93,8 @@ export type Config = {
   anonymousRateLimitPerMinute: number;
   /** How long an idempotency key answers replays; older keys are pruned and count as new. */
   idempotencyKeyRetentionHours: number;
+  /** How long an instance remembers who a token names (users/token-cache.ts); 0: not at all. */
+  tokenCacheMs: number;
 };
 
 export class ConfigError extends Error {
@@ -166,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
     anonymousRateLimitPerMinute: v.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
     idempotencyKeyRetentionHours: v.IDEMPOTENCY_KEY_RETENTION_HOURS,
+    tokenCacheMs: v.TOKEN_CACHE_MS,
   };
 }

@@ -6,6 +6,7 @@
 import type { Database } from '../db/knex';
 import type { Actor } from '../shared/auth';
 import { authenticate } from '../modules/users/service';
+import { TokenCache } from '../modules/users/token-cache';
 
 export const BUCKETS_MAX = 10_000;
 
@@ -66,11 +67,14 @@ export class RequestGate {
   readonly perToken: RateLimiter;
   readonly perAddress: RateLimiter;
 
+  private readonly tokens: TokenCache;
+
   constructor(
     private readonly db: Database,
-    limits: { perTokenPerMinute: number; perAddressPerMinute: number },
+    limits: { perTokenPerMinute: number; perAddressPerMinute: number; tokenCacheMs?: number },
     now: () => number = Date.now,
   ) {
+    this.tokens = new TokenCache(limits.tokenCacheMs ?? 0, now);
     this.perToken = new RateLimiter(limits.perTokenPerMinute, now, 'this token');
     this.perAddress = new RateLimiter(
       limits.perAddressPerMinute,
@@ -88,7 +92,7 @@ export class RequestGate {
     if (!forToken.allowed) return this.tooMany(this.perToken, forToken);
     const forAddress = this.perAddress.check(address);
     if (!forAddress.allowed) return this.tooMany(this.perAddress, forAddress);
-    const actor = await authenticate(this.db, tokenHash);
+    const actor = await this.tokens.actorOf(tokenHash, () => authenticate(this.db, tokenHash));
     if (actor) return { admitted: true, actor };
     this.perAddress.take(address);
     return { admitted: false, status: 401, message: 'The API token is unknown or revoked' };

@@ -16,6 +16,7 @@ import { recordAudit } from '../audit/repository';
 import { validateName } from '../../shared/text';
 import { findUserById } from '../users/repository';
 import * as repository from './repository';
+import { credentialsChanged } from '../users/token-cache';
 import type { CostRate, Person, Team } from './repository';
 import {
   departmentFitsTeam,
@@ -46,7 +47,7 @@ export async function createPerson(
   requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage people');
   const name = validateName(input.name, 'input.name');
   const skills = validateSkills(input.skills ?? [], 'input.skills');
-  return inTransaction(context.db, async (trx) => {
+  const person = await inTransaction(context.db, async (trx) => {
     const userId = input.userId ? await checkUserLink(context, trx, input.userId, 'input.userId') : null;
     const person = await repository.insertPerson(trx, {
       name,
@@ -63,6 +64,9 @@ export async function createPerson(
     });
     return person;
   });
+  // A person's user link is part of who a token names (a CSM's accounts): caches forget.
+  credentialsChanged();
+  return person;
 }
 
 export async function updatePerson(
@@ -91,7 +95,7 @@ export async function updatePerson(
   const skills = input.skills != null ? validateSkills(input.skills, 'input.skills') : undefined;
   if (input.userId && input.unlinkUser)
     throw new ValidationError('input.unlinkUser', 'give userId or unlinkUser, not both');
-  return inTransaction(context.db, async (trx) => {
+  const person = await inTransaction(context.db, async (trx) => {
     const before = await repository.findPersonById(trx, personId, { forUpdate: true });
     if (!before) throw new NotFoundError('Person', personId, 'input.personId');
     const userId = input.userId
@@ -115,6 +119,9 @@ export async function updatePerson(
     });
     return after;
   });
+  // A person's user link is part of who a token names (a CSM's accounts): caches forget.
+  credentialsChanged();
+  return person;
 }
 
 export async function setCostRate(

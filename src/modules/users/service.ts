@@ -8,6 +8,7 @@ import { requireAnyRole } from '../../shared/auth';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { recordAudit } from '../audit/repository';
 import * as repository from './repository';
+import { credentialsChanged } from './token-cache';
 import type { ApiToken, User } from './repository';
 import { validateNewUser, validateTokenLabel } from './rules';
 import { generateToken, hashesEqual, hashToken } from './tokens';
@@ -83,7 +84,7 @@ export async function createApiToken(
 export async function revokeApiToken(context: UseCaseContext, tokenId: string): Promise<ApiToken> {
   requireAnyRole(context.actor, ['ADMIN'], 'only an ADMIN may manage users and tokens');
   requireId(tokenId, 'tokenId');
-  return inTransaction(context.db, async (trx) => {
+  const revoked = await inTransaction(context.db, async (trx) => {
     const before = await repository.findTokenById(trx, tokenId);
     if (!before) throw new NotFoundError('ApiToken', tokenId, 'tokenId');
     if (before.revokedAt) throw new ConflictError('this token is already revoked', 'tokenId');
@@ -97,6 +98,9 @@ export async function revokeApiToken(context: UseCaseContext, tokenId: string): 
     });
     return after;
   });
+  // Committed: this instance forgets cached tokens at once (others within TOKEN_CACHE_MS).
+  credentialsChanged();
+  return revoked;
 }
 
 /**
