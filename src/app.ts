@@ -1,7 +1,6 @@
 // The express application: health and readiness probes, request ids and logs, and /graphql.
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
-import crypto from 'node:crypto';
+import { accessLog } from './access-log';
 import type { Services } from './graphql/context';
 import { createGraphQLServer } from './graphql/server';
 import { RequestGate } from './graphql/rate-limit';
@@ -32,27 +31,7 @@ async function databaseAnswers(services: Services): Promise<boolean> {
 export function createApp(services: Services): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(
-    pinoHttp({
-      logger: services.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      // GraphQL operations get their own line (graphql/operation-log.ts); client errors (401,
-      // 413, 429, malformed requests) are debug; server errors stay errors.
-      customLogLevel: (req, res, error) => {
-        if (error || res.statusCode >= 500) return 'error';
-        if (res.statusCode >= 400) return 'debug';
-        // express strips a mount path from req.url; originalUrl keeps it.
-        const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
-        return url.startsWith('/graphql') ? 'debug' : 'info';
-      },
-    }),
-  );
+  app.use(accessLog(services.logger));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -91,6 +70,7 @@ export function createApp(services: Services): Express {
   const gate = new RequestGate(services.db, {
     perTokenPerMinute: services.config.rateLimitPerMinute,
     perAddressPerMinute: services.config.anonymousRateLimitPerMinute,
+    tokenCacheMs: services.config.tokenCacheMs,
   });
   app.use('/export', exportRouter(services, gate));
 

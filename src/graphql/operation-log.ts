@@ -1,38 +1,32 @@
-// One log line per executed GraphQL operation, at info: the request id, the operation's name and
-// type, the user, how long it took and its outcome (the error codes, when there were errors).
-// The HTTP line of the same request goes to debug, and so do refusals before execution (401,
-// 413, 429, malformed requests): a busy log shows who did what, not the noise of bad clients.
+// What the access log (access-log.ts) says of a GraphQL request: the executed operation's name
+// and type, the user, and its outcome (with the error codes, when there were errors).
 import { getOperationAST, type GraphQLError } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
+import { noteOperation, type OperationOutcome } from '../access-log';
 import type { RequestContext } from './context';
 
-export type OperationOutcome = 'ok' | 'errors' | 'partial';
+export type { OperationOutcome };
 
-export function useOperationLog(): Plugin<RequestContext> {
+export function useOperationLog(): Plugin<RequestContext & { req?: IncomingMessage }> {
   return {
     onExecute({ args }) {
-      const started = process.hrtime.bigint();
-      const operation = getOperationAST(args.document, args.operationName);
       return {
         onExecuteDone({ result }) {
-          if (Symbol.asyncIterator in result) return;
+          const req = args.contextValue.req;
+          if (!req || Symbol.asyncIterator in result) return;
+          const operation = getOperationAST(args.document, args.operationName);
           const errors = (result.errors ?? []) as readonly GraphQLError[];
           // Root query fields are nullable: with errors, the answer is partial only when some
           // root field still answered.
           const answered = Object.values(result.data ?? {}).some((value) => value !== null);
-          const outcome: OperationOutcome = errors.length === 0 ? 'ok' : answered ? 'partial' : 'errors';
-          args.contextValue.logger.info(
-            {
-              requestId: args.contextValue.requestId,
-              operationName: operation?.name?.value ?? null,
-              operationType: operation?.operation ?? null,
-              userId: args.contextValue.actor?.userId ?? null,
-              durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
-              outcome,
-              errorCodes: [...new Set(errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')))],
-            },
-            'graphql operation',
-          );
+          noteOperation(req, {
+            operationName: operation?.name?.value ?? null,
+            operationType: operation?.operation ?? null,
+            userId: args.contextValue.actor?.userId ?? null,
+            outcome: errors.length === 0 ? 'ok' : answered ? 'partial' : 'errors',
+            errorCodes: [...new Set(errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')))],
+          });
         },
       };
     },

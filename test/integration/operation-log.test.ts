@@ -1,6 +1,6 @@
-// The log of GraphQL traffic: one info line per executed operation with its name, type, user,
-// duration and outcome; the HTTP line and refusals before execution (401, malformed) at debug;
-// never the token.
+// The access log of GraphQL traffic: one info line per request that executed an operation, with
+// the request id, the operation's name and type, the user, the HTTP status, the duration and the
+// outcome; refusals before execution (401, malformed) at debug; never the token.
 import http from 'node:http';
 import pino from 'pino';
 import { createApp } from '../../src/app';
@@ -64,6 +64,7 @@ test('an operation is one info line: name, type, user, duration and outcome', as
     userId: users.csm.user.id,
     outcome: 'ok',
     errorCodes: [],
+    status: 200,
   });
   expect(typeof line!.durationMs === 'number' && line!.durationMs >= 0).toBe(true);
   expect(JSON.stringify(lines)).not.toContain(users.csm.token);
