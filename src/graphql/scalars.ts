@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { builder } from './builder';
 import { Decimal, formatMoney, MONEY_SCALE, parseDecimalText } from '../shared/money';
 import { isCurrencyCode } from '../shared/currency';
+import { isCalendarDay } from '../shared/fiscal';
 
 /**
  * A literal's parse that fails points at the literal, so the error carries its location and the
@@ -64,12 +65,11 @@ builder.scalarType('Money', {
   parseLiteral: atLiteral((node) => parseMoney(stringLiteral(node, 'Money'))),
 });
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Days the service accepts: the fiscal years it can hold (the database checks 2000–2200). */
 export const DATE_MIN = '2000-01-01';
 export const DATE_MAX = '2199-12-31';
 function formatDate(value: unknown): string {
-  if (typeof value !== 'string' || !ISO_DATE.test(value) || !DateTime.fromISO(value).isValid) {
+  if (typeof value !== 'string' || !isCalendarDay(value)) {
     throw new GraphQLError('Date must be a calendar day as YYYY-MM-DD, such as "2026-03-31"');
   }
   return value;

@@ -130,6 +130,26 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date (yyyy-mm-dd) of an instant in a time zone. */
 export function dateIn(timeZone: string, instant: Date): string {
+  // The day last asked for, per zone, kept with the UTC quarter hour it was asked in when both
+  // ends of that quarter hour have its date (a local date changes once at most within it):
+  // nearly every call is answered without formatting.
+  const known = lastDays.get(timeZone);
+  const ms = instant.getTime();
+  if (known && ms >= known.fromMs && ms < known.untilMs) return known.day;
+  const day = formatDay(timeZone, instant);
+  const quarter = 15 * 60_000;
+  const fromMs = Math.floor(ms / quarter) * quarter;
+  if (
+    formatDay(timeZone, new Date(fromMs)) === day &&
+    formatDay(timeZone, new Date(fromMs + quarter - 1)) === day
+  )
+    lastDays.set(timeZone, { day, fromMs, untilMs: fromMs + quarter });
+  return day;
+}
+
+const lastDays = new Map<string, { day: string; fromMs: number; untilMs: number }>();
+
+function formatDay(timeZone: string, instant: Date): string {
   let format = dayFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -158,6 +178,13 @@ export function fiscalYearOfDate(calendar: FiscalCalendar, isoDate: string): num
   if (!match) throw new Error(`invalid date ${isoDate}`);
   const year = Number(match[1]);
   return Number(match[2]) >= calendar.startMonth ? year : year - 1;
+}
+
+/** Is this text a real calendar day as yyyy-mm-dd (no 2026-02-30)? Plain UTC arithmetic. */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
 }
 
 /** A calendar date (yyyy-mm-dd) moved by whole days: plain UTC arithmetic, no time zone. */

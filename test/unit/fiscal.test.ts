@@ -3,6 +3,7 @@ import { DateTime, Settings } from 'luxon';
 import {
   addDays,
   dateIn,
+  isCalendarDay,
   fiscalLabel,
   fiscalMonthOf,
   fiscalQuarterOf,
@@ -254,6 +255,40 @@ describe('date arithmetic without luxon', () => {
         return addDays(day, days) === DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate();
       }),
     );
+  });
+
+  test('isCalendarDay agrees with luxon on any text shaped like a date', () => {
+    const shaped = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+      )
+      .map(
+        ([y, m, d]) =>
+          `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+      );
+    fc.assert(
+      fc.property(shaped, (text) => isCalendarDay(text) === DateTime.fromISO(text, { zone: 'utc' }).isValid),
+    );
+    expect([isCalendarDay('2024-02-29'), isCalendarDay('2026-02-29'), isCalendarDay('2026-2-01')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  test('dateIn answers the same when called again within a quarter hour and across midnight', () => {
+    const zone = 'Asia/Shanghai';
+    // 2026-12-01 15:50 UTC is 23:50 in Shanghai; midnight there is 16:00 UTC.
+    const base = Date.UTC(2026, 11, 1, 15, 50);
+    for (let minute = 0; minute < 20; minute += 1) {
+      const instant = new Date(base + minute * 60_000);
+      expect(dateIn(zone, instant)).toBe(DateTime.fromJSDate(instant).setZone(zone).toISODate());
+    }
+    expect(dateIn(zone, new Date(Date.UTC(2026, 11, 1, 15, 59, 59, 999)))).toBe('2026-12-01');
+    expect(dateIn(zone, new Date(Date.UTC(2026, 11, 1, 16, 0)))).toBe('2026-12-02');
+    expect(dateIn(zone, new Date(Date.UTC(2026, 11, 1, 15, 59, 59, 999)))).toBe('2026-12-01');
   });
 
   test('malformed dates are refused', () => {
