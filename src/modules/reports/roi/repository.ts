@@ -110,6 +110,9 @@ function roiBase(request: Omit<RoiRequest, 'sort' | 'limit' | 'offset'>): {
               bool_or(f.in_period and f.in_year) as active
          from flow f0 join budgets b on b.id = f0.budget_id, params p
         cross join lateral (select f0.*, p.budget_year is null or b.fiscal_year = p.budget_year as in_year) f
+        -- By budget year (always the period's year, fy), other years' budgets add nothing to any
+        -- column: they are dropped before the sums, which halves the rows summed on two years' data.
+        where p.budget_year is null or b.fiscal_year = p.budget_year
         group by f.account_id
      ), accounts as (
        select c.id, c.name, c.tier, c.csm_person_id from customers c
