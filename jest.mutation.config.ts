@@ -25,6 +25,8 @@ const config: Config = {
     '<rootDir>/test/integration/idempotency-wrapper.test.ts',
     '<rootDir>/test/integration/budget-edges.test.ts',
     '<rootDir>/test/integration/overrun-policy.test.ts',
+    '<rootDir>/test/integration/book-in-one-call.test.ts',
+    '<rootDir>/test/integration/change-in-one-call.test.ts',
   ],
   reporters: ['default'],
 };

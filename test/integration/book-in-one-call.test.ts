@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
+import { observeAttempt } from '../support/one-call';
 import {
   actorOf,
   config,
@@ -27,8 +28,6 @@ import { bookInOneCall } from '../../src/modules/budgets/book-in-one-call';
 import { validateBookingRequest } from '../../src/modules/budgets/validate';
 import { createBudget } from '../../src/modules/budgets/service';
 import { today } from '../../src/shared/fiscal';
-import { DomainError } from '../../src/shared/errors';
-import { requestHash } from '../../src/shared/idempotency';
 import { Decimal } from '../../src/shared/money';
 import type { Actor } from '../../src/shared/auth';
 
@@ -141,87 +140,6 @@ function inputOf(s: Scenario, accountId: string): BookInput {
   };
 }
 
-/** What a booking attempt left: outcome, booking, totals, entries, audit and key, with ids named. */
-async function observe(
-  accountId: string,
-  attempt: () => Promise<{ id: string } & Record<string, unknown>>,
-  input: BookInput,
-) {
-  const { idempotencyKey, ...hashed } = input;
-  const expectedHash = requestHash('bookFreeService', hashed);
-  const db = database.db;
-  let outcome: unknown;
-  let bookingId: string | null = null;
-  try {
-    const booking = await attempt();
-    bookingId = booking.id;
-    outcome = { booked: true };
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    outcome = { error: error.name, code: error.code, field: error.field, message: error.message };
-  }
-  const budgetId = (
-    (await db('budgets').where({ account_id: accountId }).first('id')) as { id: string } | undefined
-  )?.id;
-  const name = (await db('customers').where({ id: accountId }).first('name')).name as string;
-  const named = (value: unknown) =>
-    JSON.parse(
-      JSON.stringify(value ?? null)
-        .replaceAll(accountId, '<account>')
-        .replaceAll(name, '<name>')
-        .replaceAll(bookingId ?? '<none>', '<booking>')
-        .replaceAll(budgetId ?? '<none>', '<budget>')
-        .replaceAll(expectedHash, '<hash of the input>')
-        .replace(/"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"/g, '"<instant>"'),
-    );
-  const booking = await db('bookings')
-    .where({ account_id: accountId })
-    .first(
-      'state',
-      'settlement_price',
-      'currency',
-      'notes',
-      'exception_reason',
-      'overrun',
-      'planned_date',
-      'csm_person_id',
-      'requested_by',
-      db.raw('booked_at is not null as booked'),
-    );
-  const budget = await db('budgets')
-    .where({ account_id: accountId })
-    .first('allocated_amount', 'reserved_amount', 'spent_amount', 'remaining_amount');
-  const entries = await db('ledger_entries')
-    .where({ account_id: accountId })
-    .whereNot({ kind: 'ALLOCATION' })
-    .whereNot({ kind: 'ADJUSTMENT' })
-    .orderBy('id')
-    .select(
-      'kind',
-      'amount',
-      'reserved_delta',
-      'currency',
-      'actor_user_id',
-      db.raw('booking_id is not null as of_booking'),
-    );
-  const audit = await db('audit_log')
-    .where({ account_id: accountId, entity_type: 'Booking' })
-    .orderBy('id')
-    .select('action', 'actor_user_id', 'after', 'request_id');
-  const people = await db('booking_people').where({ account_id: accountId }).select('person_id');
-  const stored = await db('idempotency_keys')
-    .where({ key: idempotencyKey })
-    .select(
-      'operation',
-      'request_hash',
-      'outcome',
-      'result_type',
-      'refusal',
-      db.raw('result_id is not null as has_result'),
-    );
-  return named({ outcome, booking, budget, entries, audit, people, stored });
-}
-
 test('the one call books exactly what the general way books, and writes the same rows', async () => {
   let oneCallBookings = 0;
   await fc.assert(
@@ -250,16 +168,19 @@ test('the one call books exactly what the general way books, and writes the same
           }
           return bookTheGeneralWay(context, what);
         };
-        const seen = await observe(accountId, attempt, input);
-        return { seen, byOneCall };
+        const { seen, done } = await observeAttempt(
+          database.db,
+          accountId,
+          { operation: 'bookFreeService', input },
+          attempt,
+        );
+        return { seen, byOneCall, done };
       };
       const fast = await run(true);
       const general = await run(false);
       expect(fast.seen).toEqual(general.seen);
       // The one call answers every booking that goes through (and only those).
-      expect(fast.byOneCall).toBe(
-        (general.seen as { outcome: { booked?: boolean } }).outcome.booked === true,
-      );
+      expect(fast.byOneCall).toBe(general.done);
       if (fast.byOneCall) oneCallBookings += 1;
     }),
     { seed: SEED, numRuns: RUNS },

@@ -1,5 +1,7 @@
 // Delivering a booking: its reservation is released and the actual cost spent (the settlement
-// price when none is given), posted even past the budget and flagged as an overrun.
+// price when none is given), posted even past the budget and flagged as an overrun. A first
+// attempt the rules allow is one database call (change-in-one-call.ts); the rest goes the
+// general way below.
 import type { UseCaseContext } from '../../shared/context';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { type Decimal, validateMoney } from '../../shared/money';
@@ -7,13 +9,31 @@ import { recordAudit } from '../audit/repository';
 import * as repository from './repository';
 import type { Booking } from './repository';
 import { assertTransition } from './rules';
-import { bookingReplay, lockBooking, requireCsmOrAdmin } from './access';
+import { bookingManager, bookingReplay, lockBooking, requireCsmOrAdmin } from './access';
+import { changeInOneCall } from './change-in-one-call';
 
 export async function deliverBooking(
   context: UseCaseContext,
   input: { bookingId: string; actualCost?: Decimal | null; idempotencyKey: string },
 ): Promise<Booking> {
   const actualCost = input.actualCost ? validateMoney(input.actualCost, 'input.actualCost') : null;
+  const manager = bookingManager(context.actor);
+  const changed = await changeInOneCall(context, {
+    operation: 'deliverBooking',
+    input,
+    to: 'DELIVERED',
+    manager,
+    actualCost,
+  });
+  return changed ?? deliverTheGeneralWay(context, input, actualCost);
+}
+
+/** Every delivery request, replays and refusals included, step by step in one transaction. */
+export async function deliverTheGeneralWay(
+  context: UseCaseContext,
+  input: { bookingId: string; actualCost?: Decimal | null; idempotencyKey: string },
+  actualCost: Decimal | null,
+): Promise<Booking> {
   return idempotentTransaction(
     context,
     { operation: 'deliverBooking', input },

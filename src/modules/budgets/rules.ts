@@ -89,6 +89,11 @@ export function canTransition(from: BookingState, to: BookingState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
+/** The states a booking may move to `to` from (the one-call changes are given them). */
+export function statesInto(to: BookingState): BookingState[] {
+  return BOOKING_STATES.filter((from) => canTransition(from, to));
+}
+
 export function assertTransition(from: BookingState, to: BookingState): void {
   if (!canTransition(from, to)) throw new InvalidTransitionError('Booking', from, to);
 }

@@ -6,3 +6,4 @@ export * from './ledger';
 export * from './bookings';
 export * from './transfers';
 export * from './book-in-one-call';
+export * from './change-in-one-call';
