@@ -6,6 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Command } from 'commander';
@@ -149,9 +150,15 @@ async function prepare(adminUrl: string): Promise<{
   };
 }
 
-async function startServer(url: string): Promise<{ child: ChildProcess; port: number }> {
+/**
+ * The server as its own process, with its access log on (LOG_LEVEL=info: one line per request,
+ * as operators run it) written to a file, so the measurement includes what the log costs.
+ */
+async function startServer(url: string): Promise<{ child: ChildProcess; port: number; logFile: string }> {
   // The service as `npm start` runs it: compiled (built here if a source is newer).
   execFileSync(process.execPath, [path.join(root, 'scripts/build-if-stale.mjs')], { stdio: 'inherit' });
+  const logFile = path.join(os.tmpdir(), `bench-server-${process.pid}.log`);
+  const log = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
     cwd: root,
     env: {
@@ -160,7 +167,7 @@ async function startServer(url: string): Promise<{ child: ChildProcess; port: nu
       PORT: '0',
       HOST: '127.0.0.1',
       DEMO_SEED: 'false',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       TOKEN_HASH_KEY: config.tokenHashKey,
       EXPIRY_SWEEP_INTERVAL_MS: '0',
       // The load generator is one token sending thousands of requests a minute: no rate limit here.
@@ -169,19 +176,29 @@ async function startServer(url: string): Promise<{ child: ChildProcess; port: nu
       NODE_ENV: 'production',
       GRAPHIQL: 'false',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', log, log],
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  fs.closeSync(log);
   const deadline = Date.now() + 60_000;
-  while (!/localhost:(\d+)/.test(output)) {
+  for (;;) {
+    const output = fs.readFileSync(logFile, 'utf8');
+    const listening = /localhost:(\d+)/.exec(output);
+    if (listening) return { child, port: Number(listening[1]), logFile };
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, port: Number(/localhost:(\d+)/.exec(output)![1]) };
 }
 
+/** How many access log lines the server wrote for GraphQL operations (one per request). */
+function accessLogLines(logFile: string): number {
+  let lines = 0;
+  for (const line of fs.readFileSync(logFile, 'utf8').split('\n'))
+    if (line.includes('"msg":"graphql operation"')) lines += 1;
+  return lines;
+}
+
+/** As long as one measured run, at most 5 s. */
+const WARM_UP_SECONDS = Math.min(5, durationSeconds);
 const BOOK = `mutation($input: BookFreeServiceInput!) { bookFreeService(input: $input) { __typename } }`;
 /** A week ahead, kept inside the current fiscal year (whose budgets the bookings draw on). */
 const plannedDate = () => {
@@ -196,13 +213,14 @@ async function serviceLoad(
   connections: number,
   pickAccount: () => string,
   serviceId: string,
+  seconds = durationSeconds,
 ): Promise<number> {
   let booked = 0;
   let failed = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     connections,
-    duration: durationSeconds,
+    duration: seconds,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
     requests: [
       {
@@ -229,7 +247,7 @@ async function serviceLoad(
     ],
   });
   if (failed > 0) throw new Error(`${failed} booking requests failed (of ${result.requests.total})`);
-  return booked / durationSeconds;
+  return booked / seconds;
 }
 
 /** The same booking transaction straight against PostgreSQL: the reference. */
@@ -357,7 +375,7 @@ function peakRssMb(pid: number): number {
 
 async function main(): Promise<void> {
   const pgServer = await database();
-  let server: { child: ChildProcess; port: number } | null = null;
+  let server: { child: ChildProcess; port: number; logFile: string } | null = null;
   const bench = await prepare(pgServer.url);
   try {
     const random = (() => {
@@ -376,6 +394,18 @@ async function main(): Promise<void> {
     log(
       `server on 127.0.0.1:${server.port} (pid ${server.child.pid}); ${bench.keyAccountIds.length} key accounts; ${durationSeconds} s × ${runs} runs per cell`,
     );
+    // A fresh process is measured warm, as a running service is: its code compiled by the JIT,
+    // its pool connections open and their statements prepared. The warm-up is not counted.
+    if (!options.skipBookings) {
+      const warmUp = await serviceLoad(
+        server.port,
+        Math.max(...concurrencies),
+        spread,
+        serviceId,
+        WARM_UP_SECONDS,
+      );
+      log(`warm-up: ${WARM_UP_SECONDS} s of bookings at ${fmt(warmUp)} TPS (not counted)`);
+    }
     type Cell = { service: Stats; reference: Stats; ratio: number; ceiling: Stats; ratioToCeiling: number };
     const booking: Record<string, Cell> = {};
     const cells = [
@@ -410,6 +440,8 @@ async function main(): Promise<void> {
     // Without a booking load there is no load peak to report.
     const rssMb = options.skipBookings ? Number.NaN : peakRssMb(server.child.pid!);
     if (!options.skipBookings) log(`server peak RSS during the booking load: ${fmt(rssMb)} MB`);
+    const loggedOperations = accessLogLines(server.logFile);
+    log(`access log: ${loggedOperations} GraphQL operation lines at info (one per request)`);
 
     // Reports are timed at steady state: what the server's roll-up job and autovacuum do within
     // seconds of a burst (drain the queue, vacuum and analyse) is done first, and said so.
@@ -557,6 +589,7 @@ async function main(): Promise<void> {
           booking,
           reports,
           peakRssMb: rssMb,
+          accessLogLines: loggedOperations,
           targets,
         },
         null,
@@ -570,6 +603,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) =>
         server!.child.exitCode !== null ? resolve(null) : server!.child.once('exit', resolve),
       );
+      fs.rmSync(server.logFile, { force: true });
     }
     await bench.db.destroy();
     await pgServer.stop();
