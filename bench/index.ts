@@ -22,6 +22,7 @@ import { basisScope, DEFAULT_REPORT_BASIS } from '../src/modules/reports/period/
 import { roi } from '../src/modules/reports/roi/repository';
 import { rollUpAll } from '../src/modules/reports/rollup';
 import { BENCH_ADMIN_TOKEN, BENCH_FINANCE_TOKEN, generate } from './generate';
+import { serviceNodeArguments } from '../scripts/service-command';
 
 const root = path.resolve(__dirname, '..');
 const program = new Command()
@@ -159,7 +160,7 @@ async function startServer(url: string): Promise<{ child: ChildProcess; port: nu
   execFileSync(process.execPath, [path.join(root, 'scripts/build-if-stale.mjs')], { stdio: 'inherit' });
   const logFile = path.join(os.tmpdir(), `bench-server-${process.pid}.log`);
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, serviceNodeArguments(), {
     cwd: root,
     env: {
       PATH: process.env.PATH,

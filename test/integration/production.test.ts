@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestServer, TEST_TOKEN_HASH_KEY } from '../support/server';
+import { serviceNodeArguments } from '../../scripts/service-command';
 
 const root = path.resolve(__dirname, '../..');
 const PRODUCTION_KEY = 'a-production-token-hash-key';
@@ -29,7 +30,7 @@ async function npmScript(script: string, args: string[], env: NodeJS.ProcessEnv)
 
 /** Starts the service and resolves with its exit code and output (the tests here expect it to stop). */
 function serviceExit(env: NodeJS.ProcessEnv): Promise<Exit> {
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, serviceNodeArguments(), {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +75,7 @@ test('npm run seed refuses NODE_ENV=production, and a database a production serv
   expect(production.code).toBe(2);
   expect(production.stderr).toContain('cannot be loaded with NODE_ENV=production');
   // A production server starts (and marks the database), then stops.
-  const server = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
+  const server = spawn(process.execPath, serviceNodeArguments(), {
     cwd: root,
     env: {
       PATH: process.env.PATH,

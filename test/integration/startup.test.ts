@@ -6,13 +6,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { serviceNodeArguments } from '../../scripts/service-command';
 
 const root = path.resolve(__dirname, '../..');
 
 type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
 function startService(env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, serviceNodeArguments(), {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

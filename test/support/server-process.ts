@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { TEST_TOKEN_HASH_KEY } from './server';
+import { serviceNodeArguments } from '../../scripts/service-command';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -24,7 +25,7 @@ export async function startServerProcess(options: {
   port?: number;
   env?: NodeJS.ProcessEnv;
 }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
+  const child = spawn(process.execPath, serviceNodeArguments(), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
