@@ -567,9 +567,12 @@ async function main(): Promise<void> {
       );
     }
     for (const [key, value] of Object.entries(reports)) {
-      const met = value.graphql.median <= 100 && value.ratio <= 1.5;
+      // Two goals, told apart: the median through GraphQL (issue 16: ≤ 100 ms) and the GraphQL
+      // overhead over the raw query (≤ 1.5×, the bench's older goal).
+      const fast = value.graphql.median <= 100 ? 'met' : 'MISSED';
+      const close = value.ratio <= 1.5 ? 'met' : 'missed';
       log(
-        `| ${key} median (ms) | ${fmt(value.graphql.median)} | ${fmt(value.raw.median)} | ${fmt(value.ratio, 2)} | | | ${met ? 'met' : 'MISSED'} (≤ 100 ms, ≤ 1.5×) |`,
+        `| ${key} median (ms) | ${fmt(value.graphql.median)} | ${fmt(value.raw.median)} | ${fmt(value.ratio, 2)} | | | ≤ 100 ms: ${fast}; ≤ 1.5× raw: ${close} |`,
       );
     }
     log(`| server peak RSS (MB) | ${fmt(rssMb)} | | | | | ${rssMb <= 200 ? 'met' : 'MISSED'} (≤ 200) |`);
