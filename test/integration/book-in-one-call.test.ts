@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
-import { observeAttempt } from '../support/one-call';
+import { mostly, observeAttempt } from '../support/one-call';
 import {
   actorOf,
   config,
@@ -67,12 +67,6 @@ beforeAll(async () => {
 });
 afterAll(async () => database.drop());
 
-/** Mostly the usual values, sometimes a rare one: enough requests get through to compare. */
-const mostly = <T>(usual: readonly T[], rare: readonly T[]) =>
-  fc.oneof(
-    { weight: 5, arbitrary: fc.constantFrom(...usual) },
-    { weight: 1, arbitrary: fc.constantFrom(...rare) },
-  );
 const scenario = fc.record({
   tier: mostly(['A', 'C'] as const, ['B'] as const),
   caller: mostly(['admin', 'itsCsm'], ['otherCsm', 'finance']),

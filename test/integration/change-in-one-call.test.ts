@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
-import { observeAttempt } from '../support/one-call';
+import { mostly, observeAttempt } from '../support/one-call';
 import {
   actorOf,
   contextFor,
@@ -52,11 +52,6 @@ beforeAll(async () => {
 });
 afterAll(async () => database.drop());
 
-const mostly = <T>(usual: readonly T[], rare: readonly T[]) =>
-  fc.oneof(
-    { weight: 5, arbitrary: fc.constantFrom(...usual) },
-    { weight: 1, arbitrary: fc.constantFrom(...rare) },
-  );
 const decisions = ['approve', 'reject'];
 const scenario = fc.constantFrom('deliver', 'cancel', 'approve', 'reject').chain((operation) =>
   fc.record({

@@ -2,6 +2,7 @@
 // behind on one account (its outcome, bookings, budget totals, ledger entries, audit records and
 // stored idempotency key), with the ids, names, instants and input hash that differ between two
 // identical accounts replaced by placeholders, so two runs compare with toEqual.
+import fc from 'fast-check';
 import type { Database } from '../../src/db/knex';
 import { DomainError } from '../../src/shared/errors';
 import { requestHash } from '../../src/shared/idempotency';
@@ -93,3 +94,10 @@ export async function observeAttempt(
     seen: named({ outcome, result: resultId, bookings, budget, entries, audit, people, stored }),
   };
 }
+
+/** Mostly the usual values, sometimes a rare one: enough random requests get through to compare. */
+export const mostly = <T>(usual: readonly T[], rare: readonly T[]) =>
+  fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...usual) },
+    { weight: 1, arbitrary: fc.constantFrom(...rare) },
+  );

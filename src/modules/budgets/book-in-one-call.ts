@@ -14,28 +14,20 @@ import { FREE_SERVICE_DEPARTMENTS } from '../catalog/rules';
 import { bookingManager } from './access';
 import * as repository from './repository';
 import type { Booking } from './repository';
-import type { BookInput } from './book';
-import { validatePersonIds, type BookingRequest } from './validate';
+import type { BookingAttempt } from './book';
+import { validatePersonIds } from './validate';
 
 export const BOOK_OPERATION = 'bookFreeService';
 
 /** The booking, or null when the general way must answer (nothing was written). */
-export async function bookInOneCall(
-  context: UseCaseContext,
-  what: { bookingId: string; input: BookInput; request: BookingRequest; day: string },
-): Promise<Booking | null> {
+export async function bookInOneCall(context: UseCaseContext, what: BookingAttempt): Promise<Booking | null> {
   const call = oneCall(context, what);
   return call === null ? null : repository.bookInOneCall(context.db, call);
 }
 
 function oneCall(
   context: UseCaseContext,
-  {
-    bookingId,
-    input,
-    request,
-    day,
-  }: { bookingId: string; input: BookInput; request: BookingRequest; day: string },
+  { bookingId, input, request, day }: BookingAttempt,
 ): repository.OneCallBooking | null {
   const actor = context.actor;
   if (actor === null || !isUuid(input.accountId)) return null;

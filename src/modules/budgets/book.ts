@@ -46,15 +46,13 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   return booked ?? bookTheGeneralWay(context, { bookingId, input, request, day });
 }
 
+/** One booking request as both ways take it: the id chosen for it, the input, checked, and today. */
+export type BookingAttempt = { bookingId: string; input: BookInput; request: BookingRequest; day: string };
+
 /** Every booking request, replays and refusals included, step by step in one transaction. */
 export async function bookTheGeneralWay(
   context: UseCaseContext,
-  {
-    bookingId,
-    input,
-    request,
-    day,
-  }: { bookingId: string; input: BookInput; request: BookingRequest; day: string },
+  { bookingId, input, request, day }: BookingAttempt,
 ): Promise<Booking> {
   return idempotentTransaction(
     context,
