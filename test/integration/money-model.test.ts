@@ -138,6 +138,9 @@ const ADJUST = `mutation($input: AdjustBudgetInput!) { adjustBudget(input: $inpu
 const REQUEST = `mutation($input: RequestBudgetTransferInput!) { requestBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id state } ... on Error { code } } }`;
 const DECIDE_TRANSFER = `mutation($input: DecideBudgetTransferInput!) { decideBudgetTransfer(input: $input) { __typename ... on BudgetTransfer { id state } ... on Error { code } } }`;
 
+const remainingOf = (budget: ModelBudget) =>
+  budgetOf(budget.id).allocated.minus(budgetOf(budget.id).reserved).minus(budgetOf(budget.id).spent);
+
 /** One operation drawn from the model as it stood when the batch began. */
 function draw(rng: Random, key: () => string): Operation {
   const open = [...bookings.values()].filter((b) => b.state === 'BOOKED');
@@ -240,7 +243,10 @@ function draw(rng: Random, key: () => string): Operation {
     };
   }
   if (roll <= 93 || requested.length === 0) {
-    const from = rng.pick(budgets);
+    // Half the time from the budget the model holds the most in: drained budgets would refuse
+    // nearly every request, and decisions (approve and reject) would hardly ever run.
+    const richest = [...budgets].sort((a, b) => remainingOf(b).comparedTo(remainingOf(a)))[0]!;
+    const from = rng.int(1, 2) === 1 ? richest : rng.pick(budgets);
     const to = rng.pick(budgets.filter((budget) => budget !== from));
     const amount = new Decimal(rng.pick(['5.00', '40.00', '150.00']));
     return {
@@ -266,7 +272,7 @@ function draw(rng: Random, key: () => string): Operation {
     };
   }
   const transfer = rng.pick(requested);
-  const approve = rng.int(1, 4) !== 1;
+  const approve = rng.int(1, 2) === 1;
   return {
     label: approve ? 'approve transfer' : 'reject transfer',
     token: () => users.salesLeader.token,
@@ -365,13 +371,18 @@ test(`${OPERATIONS} operations over the whole money surface, from two processes,
         if (!isRefusal(answer)) op.apply(answer);
       });
       // The sweep answers only a count: the bookings it released are those the model still holds
-      // as BOOKED and the database shows EXPIRED; their number must be its count.
+      // as BOOKED and the database shows EXPIRED; their number must be its count. It runs beside
+      // the batch, so a lapsing booking the batch made can be released too when it commits first.
       if (sweep) {
+        const candidates = new Set([
+          ...lapsableBefore,
+          ...[...bookings.values()].filter((b) => b.state === 'BOOKED' && b.lapsable),
+        ]);
         const now = await database
           .db('bookings')
           .whereIn(
             'id',
-            lapsableBefore.map((b) => b.id),
+            [...candidates].map((b) => b.id),
           )
           .select('id', 'state');
         const released = now.filter((row) => row.state === 'EXPIRED').map((row) => bookings.get(row.id)!);
@@ -384,10 +395,14 @@ test(`${OPERATIONS} operations over the whole money surface, from two processes,
         counts['expired by the sweep'] = (counts['expired by the sweep'] ?? 0) + expired;
       }
       expect(await differences()).toEqual([]);
-      // A few of the batch again, with their keys, to the other process: the same answers.
+      // A few of the batch again, with their keys, to the other process: the same answers. A
+      // replayed booking is read again, so it shows the state the model holds now (the sweep
+      // beside the batch may have released it since).
       for (const index of [0, Math.floor(ops.length / 2), ops.length - 1]) {
         const again = await send(servers[(index + 1) % 2]!, ops[index]!);
-        expect(again).toEqual(answers[index]);
+        const first = answers[index] as { __typename?: string; id?: string; state?: string };
+        const now = first.__typename === 'Booking' ? bookings.get(first.id!) : undefined;
+        expect(again).toEqual(now ? { ...first, state: now.state } : first);
       }
     }
   } catch (error) {
