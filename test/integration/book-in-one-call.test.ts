@@ -75,7 +75,9 @@ const scenario = fc.record({
   allocated: fc.constantFrom('0.00', '0.01', '250.00', '1000.00'),
   policy: fc.constantFrom('STOP', 'WARN'),
   exception: fc.boolean(),
-  people: mostly(['none', 'expert', 'expertTwice'], ['sales', 'inactive']),
+  people: mostly(['none', 'omitted', 'expert', 'expertTwice'], ['sales', 'inactive']),
+  badKey: mostly([false], [true]),
+  badAccountId: mostly([false], [true]),
   planned: mostly(['soon'], ['tooFar']),
   notes: fc.constantFrom('', '  on site  '),
 });
@@ -117,20 +119,21 @@ function callerOf(s: Scenario): Actor {
 function inputOf(s: Scenario, accountId: string): BookInput {
   const people = {
     none: [],
+    omitted: undefined,
     expert: [org.expertPerson.id],
     sales: [org.salesRep.id],
     inactive: [inactivePersonId],
     expertTwice: [org.expertPerson.id, org.expertPerson.id.toUpperCase()],
   }[s.people];
   return {
-    accountId,
+    accountId: s.badAccountId ? 'not-an-account' : accountId,
     serviceId: services[s.service]!,
     plannedDate: s.planned === 'soon' ? inDays(3) : dayFromToday(800),
     personIds: people,
     notes: s.notes,
     requestException: s.exception,
     exceptionReason: s.exception ? 'strategic renewal' : null,
-    idempotencyKey: key(),
+    idempotencyKey: s.badKey ? 'short' : key(),
   };
 }
 

@@ -69,6 +69,7 @@ const scenario = fc.constantFrom('deliver', 'cancel', 'approve', 'reject').chain
     actualCost: fc.constantFrom(null, '0.00', '99.99', '1000.00', '9000.00'),
     decisionReason: fc.constantFrom(null, 'strategic renewal'),
     badId: mostly([false], [true]),
+    badKey: mostly([false], [true]),
   }),
 );
 type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
@@ -119,9 +120,10 @@ type Run = {
 /** The request, and the two ways to answer it: the use case's one call, then its general way. */
 function requestOf(s: Scenario, bookingId: string, context: UseCaseContext) {
   const id = s.badId ? '00000000-0000-4000-8000-000000000000' : bookingId;
+  const requestKey = () => (s.badKey ? 'short' : key());
   if (s.operation === 'deliver') {
     const actualCost = s.actualCost === null ? null : new Decimal(s.actualCost);
-    const input = { bookingId: id, actualCost, idempotencyKey: key() };
+    const input = { bookingId: id, actualCost, idempotencyKey: requestKey() };
     return {
       run: { operation: 'deliverBooking', input } as Run,
       oneCall: () =>
@@ -136,7 +138,7 @@ function requestOf(s: Scenario, bookingId: string, context: UseCaseContext) {
     };
   }
   if (s.operation === 'cancel') {
-    const input = { bookingId: id, reason: 'customer postponed', idempotencyKey: key() };
+    const input = { bookingId: id, reason: 'customer postponed', idempotencyKey: requestKey() };
     return {
       run: { operation: 'cancelBooking', input } as Run,
       oneCall: () =>
@@ -151,7 +153,7 @@ function requestOf(s: Scenario, bookingId: string, context: UseCaseContext) {
     };
   }
   const approve = s.operation === 'approve';
-  const input = { bookingId: id, approve, reason: s.decisionReason, idempotencyKey: key() };
+  const input = { bookingId: id, approve, reason: s.decisionReason, idempotencyKey: requestKey() };
   return {
     run: { operation: 'decideBookingException', input } as Run,
     oneCall: () =>
