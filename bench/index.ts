@@ -252,13 +252,11 @@ async function serviceLoad(
 }
 
 /** The same booking transaction straight against PostgreSQL: the reference. */
-async function referenceLoad(
+/** `connections` node-pg clients, each booking with `bookOnce` until the run's time is up: bookings per second. */
+async function driveDirect(
   url: string,
   connections: number,
-  pickAccount: () => string,
-  serviceId: string,
-  budgetOf: Map<string, string>,
-  userId: string,
+  bookOnce: (client: pg.PoolClient) => Promise<void>,
 ): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: connections });
   const stopAt = Date.now() + durationSeconds * 1000;
@@ -267,35 +265,7 @@ async function referenceLoad(
     const client = await pool.connect();
     try {
       while (Date.now() < stopAt) {
-        const accountId = pickAccount();
-        const budgetId = budgetOf.get(accountId)!;
-        await client.query('begin');
-        await client.query(
-          'insert into idempotency_keys (key, operation, request_hash, actor_user_id) values ($1, $2, $3, $4)',
-          [crypto.randomUUID(), 'bookFreeService', 'x', userId],
-        );
-        const budget = await client.query('select remaining_amount from budgets where id = $1 for update', [
-          budgetId,
-        ]);
-        if (Number(budget.rows[0].remaining_amount) < 1) throw new Error('reference budget exhausted');
-        const booking = await client.query(
-          `insert into bookings (account_id, budget_id, service_id, requested_by, planned_date, state, settlement_price, currency, booked_at)
-           values ($1, $2, $3, $4, $5, 'BOOKED', 1.00, 'CNY', now()) returning id`,
-          [accountId, budgetId, serviceId, userId, plannedDate()],
-        );
-        await client.query(
-          `insert into ledger_entries (budget_id, account_id, kind, amount, reserved_delta, currency, booking_id, actor_user_id) values ($1, $2, 'RESERVE', 1.00, 1.00, 'CNY', $3, $4)`,
-          [budgetId, accountId, booking.rows[0].id, userId],
-        );
-        await client.query(
-          'update budgets set reserved_amount = reserved_amount + 1.00, remaining_amount = remaining_amount - 1.00 where id = $1',
-          [budgetId],
-        );
-        await client.query(
-          `insert into audit_log (actor_user_id, action, entity_type, entity_id, account_id, after) values ($1, 'booking.book', 'Booking', $2, $3, '{}')`,
-          [userId, booking.rows[0].id, accountId],
-        );
-        await client.query('commit');
+        await bookOnce(client);
         committed += 1;
       }
     } finally {
@@ -305,6 +275,47 @@ async function referenceLoad(
   await Promise.all(Array.from({ length: connections }, worker));
   await pool.end();
   return committed / durationSeconds;
+}
+
+async function referenceLoad(
+  url: string,
+  connections: number,
+  pickAccount: () => string,
+  serviceId: string,
+  budgetOf: Map<string, string>,
+  userId: string,
+): Promise<number> {
+  return driveDirect(url, connections, async (client) => {
+    const accountId = pickAccount();
+    const budgetId = budgetOf.get(accountId)!;
+    await client.query('begin');
+    await client.query(
+      'insert into idempotency_keys (key, operation, request_hash, actor_user_id) values ($1, $2, $3, $4)',
+      [crypto.randomUUID(), 'bookFreeService', 'x', userId],
+    );
+    const budget = await client.query('select remaining_amount from budgets where id = $1 for update', [
+      budgetId,
+    ]);
+    if (Number(budget.rows[0].remaining_amount) < 1) throw new Error('reference budget exhausted');
+    const booking = await client.query(
+      `insert into bookings (account_id, budget_id, service_id, requested_by, planned_date, state, settlement_price, currency, booked_at)
+         values ($1, $2, $3, $4, $5, 'BOOKED', 1.00, 'CNY', now()) returning id`,
+      [accountId, budgetId, serviceId, userId, plannedDate()],
+    );
+    await client.query(
+      `insert into ledger_entries (budget_id, account_id, kind, amount, reserved_delta, currency, booking_id, actor_user_id) values ($1, $2, 'RESERVE', 1.00, 1.00, 'CNY', $3, $4)`,
+      [budgetId, accountId, booking.rows[0].id, userId],
+    );
+    await client.query(
+      'update budgets set reserved_amount = reserved_amount + 1.00, remaining_amount = remaining_amount - 1.00 where id = $1',
+      [budgetId],
+    );
+    await client.query(
+      `insert into audit_log (actor_user_id, action, entity_type, entity_id, account_id, after) values ($1, 'booking.book', 'Booking', $2, $3, '{}')`,
+      [userId, booking.rows[0].id, accountId],
+    );
+    await client.query('commit');
+  });
 }
 
 /**
@@ -319,48 +330,34 @@ async function ceilingLoad(
   serviceId: string,
   userId: string,
 ): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: connections });
-  const stopAt = Date.now() + durationSeconds * 1000;
   const day = DateTime.now().setZone(calendar.timeZone).toISODate()!;
-  let committed = 0;
-  const worker = async () => {
-    const client = await pool.connect();
-    try {
-      while (Date.now() < stopAt) {
-        const { rows } = await client.query({
-          name: 'ceiling',
-          text: 'select id from book_in_one_call($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)',
-          values: [
-            crypto.randomUUID(),
-            userId,
-            crypto.randomUUID(),
-            'bookFreeService',
-            'ceiling',
-            null,
-            true,
-            null,
-            pickAccount(),
-            serviceId,
-            day,
-            currentYear,
-            plannedDate(),
-            '',
-            null,
-            [],
-            ['A', 'C'],
-            ['SERVICE', 'SOLUTIONS', 'PRESALES'],
-          ],
-        });
-        if (rows.length !== 1) throw new Error('ceiling booking did not book (budget exhausted?)');
-        committed += 1;
-      }
-    } finally {
-      client.release();
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, worker));
-  await pool.end();
-  return committed / durationSeconds;
+  return driveDirect(url, connections, async (client) => {
+    const { rows } = await client.query({
+      name: 'ceiling',
+      text: 'select id from book_in_one_call($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)',
+      values: [
+        crypto.randomUUID(),
+        userId,
+        crypto.randomUUID(),
+        'bookFreeService',
+        'ceiling',
+        null,
+        true,
+        null,
+        pickAccount(),
+        serviceId,
+        day,
+        currentYear,
+        plannedDate(),
+        '',
+        null,
+        [],
+        ['A', 'C'],
+        ['SERVICE', 'SOLUTIONS', 'PRESALES'],
+      ],
+    });
+    if (rows.length !== 1) throw new Error('ceiling booking did not book (budget exhausted?)');
+  });
 }
 
 async function timeIt(work: () => Promise<unknown>): Promise<number> {

@@ -26,6 +26,13 @@ export async function up(knex: Knex): Promise<void> {
         'closedAt', iso_utc(b.closed_at))
     $$;
 
+    -- The booking call's snapshot (20261203000100) becomes this one plus the people, so a
+    -- booking's audit shape is written once.
+    create or replace function booking_audit_snapshot(b bookings, person_ids uuid[]) returns jsonb
+      language sql immutable as $$
+        select booking_snapshot(b) || jsonb_build_object('personIds', to_jsonb(person_ids::text[]))
+      $$;
+
     create function change_booking_in_one_call(
       p_operation text, p_booking_id uuid, p_actor uuid, p_key text, p_request_hash text, p_request_id text,
       p_any_account boolean, p_csm_person uuid, p_from_states text[], p_actual_cost numeric, p_reason text,
@@ -125,6 +132,18 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
     drop function change_booking_in_one_call(text, uuid, uuid, text, text, text, boolean, uuid, text[], numeric, text, boolean);
+    create or replace function booking_audit_snapshot(b bookings, person_ids uuid[]) returns jsonb
+      language sql immutable as $$
+        select jsonb_build_object(
+          'id', b.id, 'accountId', b.account_id, 'budgetId', b.budget_id, 'serviceId', b.service_id,
+          'requestedBy', b.requested_by, 'csmPersonId', b.csm_person_id,
+          'plannedDate', to_char(b.planned_date, 'YYYY-MM-DD'), 'state', b.state,
+          'settlementPrice', trim_scale(b.settlement_price)::text, 'actualCost', null,
+          'currency', rtrim(b.currency), 'notes', b.notes, 'exceptionReason', b.exception_reason,
+          'exceptionDecidedBy', null, 'exceptionDecisionReason', null, 'overrun', b.overrun,
+          'createdAt', to_char(b.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'deliveredAt', null, 'closedAt', null, 'personIds', to_jsonb(person_ids::text[]))
+      $$;
     drop function booking_snapshot(bookings);
     drop function iso_utc(timestamptz);
   `);

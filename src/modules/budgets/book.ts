@@ -42,8 +42,8 @@ export async function bookFreeService(context: UseCaseContext, input: BookInput)
   const request = validateBookingRequest(input, day, context.config.reservationLapseDays);
   // The booking's id is chosen now, so the idempotency key is stored with it up front.
   const bookingId = crypto.randomUUID();
-  const booked = await bookInOneCall(context, { bookingId, input, request, day });
-  return booked ?? bookTheGeneralWay(context, { bookingId, input, request, day });
+  const attempt = { bookingId, input, request, day };
+  return (await bookInOneCall(context, attempt)) ?? bookTheGeneralWay(context, attempt);
 }
 
 /** One booking request as both ways take it: the id chosen for it, the input, checked, and today. */
