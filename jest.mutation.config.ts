@@ -27,6 +27,7 @@ const config: Config = {
     '<rootDir>/test/integration/overrun-policy.test.ts',
     '<rootDir>/test/integration/book-in-one-call.test.ts',
     '<rootDir>/test/integration/change-in-one-call.test.ts',
+    '<rootDir>/test/integration/lock-modes.test.ts',
   ],
   reporters: ['default'],
 };

@@ -72,7 +72,7 @@ export async function up(knex: Knex): Promise<void> {
 
       -- The lock that makes concurrent bookings on one budget take turns, held to the commit.
       select * into v_budget from budgets
-       where account_id = p_account and fiscal_year = p_fiscal_year for update;
+       where account_id = p_account and fiscal_year = p_fiscal_year for no key update;
       if not found or v_budget.closed_at is not null or v_budget.currency <> v_price.currency then return; end if;
       v_decision := funds_decision(v_budget.remaining_amount, v_price.settlement_price, v_policy);
       if v_decision = 'NEEDS_EXCEPTION' and p_exception_reason is null then return; end if;

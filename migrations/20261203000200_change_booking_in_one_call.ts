@@ -61,8 +61,8 @@ export async function up(knex: Knex): Promise<void> {
       select * into v_customer from customers where id = v_before.account_id;
       if not (p_any_account or coalesce(v_customer.csm_person_id = p_csm_person, false)) then return; end if;
       -- Budget first, then the booking, as every money path locks them.
-      select * into v_budget from budgets where id = v_before.budget_id for update;
-      select * into v_before from bookings where id = p_booking_id for update;
+      select * into v_budget from budgets where id = v_before.budget_id for no key update;
+      select * into v_before from bookings where id = p_booking_id for no key update;
       if not v_before.state = any (p_from_states) then return; end if;
       v_price := v_before.settlement_price;
 

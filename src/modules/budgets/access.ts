@@ -58,11 +58,11 @@ export async function lockBooking(context: UseCaseContext, trx: Transaction, boo
   const customer = await loadReadableAccount(context, trx, unlocked.accountId, field, {
     owned: { type: 'Booking', id },
   });
-  const budget = await repository.findBudgetById(trx, unlocked.budgetId, { forUpdate: true });
+  const budget = await repository.findBudgetById(trx, unlocked.budgetId, { locked: true });
   // Equivalent while every path that changes a booking locks its budget first (this function, the
   // sweep): the budget lock already serialises them. Kept so the booking row is never read stale.
   // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent under the budget lock (above)
-  const booking = (await repository.findBookingById(trx, id, { forUpdate: true }))!;
+  const booking = (await repository.findBookingById(trx, id, { locked: true }))!;
   return { booking, budget: budget!, customer };
 }
 

@@ -27,7 +27,7 @@ export async function adjustBudget(
     { operation: 'adjustBudget', input },
     budgetReplay(context),
     async (trx) => {
-      const before = await repository.findBudgetById(trx, budgetId, { forUpdate: true });
+      const before = await repository.findBudgetById(trx, budgetId, { locked: true });
       if (!before) throw new NotFoundError('Budget', budgetId, 'input.budgetId');
       if (before.closedAt) throw new ValidationError('input.budgetId', 'the budget is closed');
       if (before.totals.remaining.plus(input.amount).isNegative()) {

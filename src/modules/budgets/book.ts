@@ -146,7 +146,7 @@ async function lockBudgetAndDecide(
   // Read before the budget lock is taken: it shortens the time the lock is held.
   const policy = await repository.findOverrunPolicy(trx, customer.tier);
   // The lock that makes concurrent bookings on one budget take turns.
-  const budget = await repository.findBudgetFor(trx, customer.id, fiscalYear, { forUpdate: true });
+  const budget = await repository.findBudgetFor(trx, customer.id, fiscalYear, { locked: true });
   if (!budget)
     throw new ValidationError(
       'input.plannedDate',

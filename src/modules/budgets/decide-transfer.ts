@@ -67,13 +67,13 @@ async function lockTransfer(
   if (!unlocked) throw new NotFoundError('BudgetTransfer', transferId, 'input.transferId');
   const [firstId, secondId] = [unlocked.fromBudgetId, unlocked.toBudgetId].sort();
   const locked = new Map([
-    [firstId!, (await repository.findBudgetById(trx, firstId!, { forUpdate: true }))!],
-    [secondId!, (await repository.findBudgetById(trx, secondId!, { forUpdate: true }))!],
+    [firstId!, (await repository.findBudgetById(trx, firstId!, { locked: true }))!],
+    [secondId!, (await repository.findBudgetById(trx, secondId!, { locked: true }))!],
   ]);
   // Both budgets are locked already, so this lock never waits (every decision takes the budget
   // locks first); kept so the row is ours even if that order changes. Equivalent under mutation.
   // Stryker disable next-line all
-  const transfer = (await repository.findTransferById(trx, transferId, { forUpdate: true }))!;
+  const transfer = (await repository.findTransferById(trx, transferId, { locked: true }))!;
   return { transfer, from: locked.get(transfer.fromBudgetId)!, receiver: locked.get(transfer.toBudgetId)! };
 }
 

@@ -28,9 +28,9 @@ export async function expireLapsedBookings(
     for (const candidate of candidates) {
       // Budget first, then the booking, as every money path locks them; skip one another sweeper holds.
       const done = await inTransaction(context.db, async (trx) => {
-        const budget = (await repository.findBudgetById(trx, candidate.budgetId, { forUpdate: true }))!;
+        const budget = (await repository.findBudgetById(trx, candidate.budgetId, { locked: true }))!;
         const booking = await repository.findBookingById(trx, candidate.id, {
-          forUpdate: true,
+          locked: true,
           skipLocked: true,
         });
         if (!booking || booking.state !== 'BOOKED') return false;

@@ -121,10 +121,10 @@ export async function updateBooking(
 export async function findBookingById(
   db: Queryable,
   id: string,
-  options: { forUpdate?: boolean; skipLocked?: boolean } = {},
+  options: { locked?: boolean; skipLocked?: boolean } = {},
 ): Promise<Booking | null> {
   const query = db('bookings').where({ id });
-  if (options.forUpdate) query.forUpdate();
+  if (options.locked) query.forNoKeyUpdate();
   if (options.skipLocked) query.skipLocked();
   const row = await query.first();
   return row ? toBooking(row) : null;

@@ -61,13 +61,19 @@ export async function insertBudget(
   return toBudget(row);
 }
 
+/**
+ * `locked` takes the row FOR NO KEY UPDATE, as every money path does (bookings and transfers
+ * alike): a money path changes totals, never a key, and this lock does not wait for the KEY SHARE a
+ * foreign-key check takes on a budget (a transfer request, a roll-up row), nor they for it. FOR
+ * UPDATE did, and deadlocked a transfer request with a decision (test/integration/lock-modes).
+ */
 export async function findBudgetById(
   db: Queryable,
   id: string,
-  options: { forUpdate?: boolean } = {},
+  options: { locked?: boolean } = {},
 ): Promise<Budget | null> {
   const query = db('budgets').where({ id });
-  if (options.forUpdate) query.forUpdate();
+  if (options.locked) query.forNoKeyUpdate();
   const row = await query.first();
   return row ? toBudget(row) : null;
 }
@@ -80,10 +86,10 @@ export async function findBudgetFor(
   db: Queryable,
   accountId: string,
   fiscalYear: number,
-  options: { forUpdate?: boolean } = {},
+  options: { locked?: boolean } = {},
 ): Promise<Budget | null> {
   const query = db('budgets').where({ account_id: accountId, fiscal_year: fiscalYear });
-  if (options.forUpdate) query.forUpdate();
+  if (options.locked) query.forNoKeyUpdate();
   const row = await query.first();
   return row ? toBudget(row) : null;
 }

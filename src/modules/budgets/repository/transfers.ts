@@ -60,10 +60,10 @@ export async function insertTransfer(
 export async function findTransferById(
   db: Queryable,
   id: string,
-  options: { forUpdate?: boolean } = {},
+  options: { locked?: boolean } = {},
 ): Promise<Transfer | null> {
   const query = db('budget_transfers').where({ id });
-  if (options.forUpdate) query.forUpdate();
+  if (options.locked) query.forNoKeyUpdate();
   const row = await query.first();
   return row ? toTransfer(row) : null;
 }
