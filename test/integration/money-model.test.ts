@@ -226,7 +226,11 @@ function draw(rng: Random, key: () => string): Operation {
   }
   if (roll <= 85 || budgets.length < 2) {
     const budget = rng.pick(budgets);
-    const amount = new Decimal(rng.pick(['25.00', '80.00', '-15.00', '-60.00', '-250.00']));
+    const drawn = new Decimal(rng.pick(['25.00', '80.00', '-15.00', '-60.00', '-250.00']));
+    // A top-up first covers what the model shows overspent: deliveries past their price drive
+    // budgets below zero, and a world of overspent budgets would refuse every later path.
+    const shortfall = Decimal.max(0, remainingOf(budget).negated());
+    const amount = drawn.isPositive() ? drawn.plus(shortfall) : drawn;
     return {
       label: 'adjust',
       token: () => users.finance.token,
@@ -248,7 +252,10 @@ function draw(rng: Random, key: () => string): Operation {
     const richest = [...budgets].sort((a, b) => remainingOf(b).comparedTo(remainingOf(a)))[0]!;
     const from = rng.int(1, 2) === 1 ? richest : rng.pick(budgets);
     const to = rng.pick(budgets.filter((budget) => budget !== from));
-    const amount = new Decimal(rng.pick(['5.00', '40.00', '150.00']));
+    // From the richest, an amount it holds (if any does), so that approvals can succeed later.
+    const amounts = ['5.00', '40.00', '150.00'].map((value) => new Decimal(value));
+    const fitting = amounts.filter((value) => from === richest && value.lessThanOrEqualTo(remainingOf(from)));
+    const amount = rng.pick(fitting.length > 0 ? fitting : amounts);
     return {
       label: 'request transfer',
       token: () => users.finance.token,
@@ -271,8 +278,11 @@ function draw(rng: Random, key: () => string): Operation {
       },
     };
   }
-  const transfer = rng.pick(requested);
   const approve = rng.int(1, 2) === 1;
+  // An approval mostly of a transfer whose giver still holds the amount: drained budgets would
+  // otherwise refuse nearly every approval (the others still try the BUDGET_EXCEEDED path).
+  const affordable = requested.filter((t) => t.amount.lessThanOrEqualTo(remainingOf(budgetOf(t.from))));
+  const transfer = rng.pick(approve && affordable.length > 0 && rng.int(1, 4) !== 1 ? affordable : requested);
   return {
     label: approve ? 'approve transfer' : 'reject transfer',
     token: () => users.salesLeader.token,
