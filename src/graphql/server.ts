@@ -51,17 +51,28 @@ export function pathOfNul(value: unknown, path: string[] = []): string[] | null 
  * letting the database fail the statement.
  */
 function useRefuseNulCharacters(): Plugin<RequestContext> {
+  // yoga's parser cache hands the same document object to every request with the same text, so
+  // each document's literals are searched once.
+  const literalNul = new WeakMap<DocumentNode, boolean>();
+  const hasLiteralNul = (document: DocumentNode): boolean => {
+    let found = literalNul.get(document);
+    if (found === undefined) {
+      found = false;
+      visit(document, {
+        StringValue(node) {
+          if (node.value.includes('\u0000')) found = true;
+        },
+      });
+      literalNul.set(document, found);
+    }
+    return found;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
       let field: string | null = null;
       const inVariables = pathOfNul(args.variableValues ?? {});
       if (inVariables !== null) field = argumentPathOfVariable(inVariables, argumentPaths(args.document));
-      else
-        visit(args.document, {
-          StringValue(node) {
-            if (field === null && node.value.includes('\u0000')) field = 'a string in the query';
-          },
-        });
+      else if (hasLiteralNul(args.document)) field = 'a string in the query';
       if (field === null) return;
       setResultAndStopExecution({
         errors: [

@@ -138,6 +138,21 @@ test('a NUL character is refused naming the argument path, not the variable', as
   expect(answer.errors[0]!.extensions).toEqual({ code: 'VALIDATION_FAILED', field: 'input.reason' });
 });
 
+test('a NUL character written in the query text is refused every time the document is sent', async () => {
+  const query = `mutation { cancelBooking(input: { bookingId: "${BOOKING}", reason: "a\\u0000b", idempotencyKey: "${KEY}" }) { __typename } }`;
+  // The second answer comes from the document's cached search, and must refuse as the first.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const answer = await post(query, {});
+    expect(answer.errors[0]!.message).toBe(
+      'a string in the query contains a NUL character, which text cannot hold',
+    );
+    expect(answer.errors[0]!.extensions).toEqual({
+      code: 'VALIDATION_FAILED',
+      field: 'a string in the query',
+    });
+  }
+});
+
 test('errors in the document itself keep graphql’s codes', async () => {
   const unknownField = await post('{ me { shoeSize } }');
   expect(unknownField.errors[0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
