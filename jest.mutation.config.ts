@@ -28,6 +28,7 @@ const config: Config = {
     '<rootDir>/test/integration/book-in-one-call.test.ts',
     '<rootDir>/test/integration/change-in-one-call.test.ts',
     '<rootDir>/test/integration/lock-modes.test.ts',
+    '<rootDir>/test/integration/fiscal-year-close.test.ts',
   ],
   reporters: ['default'],
 };

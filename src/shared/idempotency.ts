@@ -92,6 +92,14 @@ const REFUSAL_CLASSES: Record<string, abstract new (...args: never[]) => DomainE
 };
 const DECIMAL_DETAILS = new Set(['remainingAmount', 'requestedAmount']);
 
+/**
+ * Lets a module's own refusal class (a subclass carrying JSON details, such as the blockers of a
+ * close) be stored and replayed as itself rather than rolled back with its key.
+ */
+export function registerRefusalClass(cls: abstract new (...args: never[]) => DomainError): void {
+  REFUSAL_CLASSES[cls.name] = cls;
+}
+
 function storeRefusal(error: DomainError): StoredRefusal {
   const details: Record<string, unknown> = {};
   // Every own field, field and name included: reviveRefusal sets those two again from the record.

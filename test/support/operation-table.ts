@@ -169,6 +169,7 @@ export const QUERIES: Record<string, Row> = {
     variables: (f) => ({ y: f.year }),
   },
   overrunPolicy: { expected: EVERYONE, document: `{ overrunPolicy(tier: A) }`, variables: () => ({}) },
+  carryOverPolicy: { expected: EVERYONE, document: `{ carryOverPolicy(tier: C) }`, variables: () => ({}) },
   paidOrders: {
     expected: OWN_ACCOUNT_LIST,
     document: `query($a: ID) { paidOrders(accountId: $a) { edges { node { account { id } } } } }`,
@@ -265,6 +266,13 @@ export const MUTATIONS: Record<string, Row> = {
     document: withInput('cancelBooking', 'CancelBookingInput'),
     variables: async (f) => ({
       input: { bookingId: await f.booking(), reason: 'matrix', idempotencyKey: crypto.randomUUID() },
+    }),
+  },
+  closeBudget: {
+    expected: FINANCE_ONLY,
+    document: withInput('closeBudget', 'CloseBudgetInput'),
+    variables: async (f) => ({
+      input: { budgetId: await f.closableBudget(), idempotencyKey: crypto.randomUUID() },
     }),
   },
   changeTier: {
@@ -445,6 +453,18 @@ export const MUTATIONS: Record<string, Row> = {
     expected: ACCOUNT_TEAM,
     document: m('($o: ID!)', 'setOpportunityStage(opportunityId: $o, stage: REGISTERED)'),
     variables: async (f) => ({ o: await f.hatchedOpportunity() }),
+  },
+  reopenBudget: {
+    expected: FINANCE_ONLY,
+    document: withInput('reopenBudget', 'ReopenBudgetInput'),
+    variables: async (f) => ({
+      input: { budgetId: await f.closedBudget(), reason: 'matrix', idempotencyKey: crypto.randomUUID() },
+    }),
+  },
+  setCarryOverPolicy: {
+    expected: FINANCE_ONLY,
+    document: m('', 'setCarryOverPolicy(tier: C, maxPercent: "0")'),
+    variables: () => ({}),
   },
   setOverrunPolicy: {
     expected: FINANCE_ONLY,
@@ -693,6 +713,17 @@ export async function buildFixture(db: Database, server: TestServer) {
         requestException: true,
         exceptionReason: 'matrix',
       });
+    },
+    /** A fresh key account's budget with nothing open on it (its carry-over policy is 0%: it lapses). */
+    closableBudget: async () => (await keyAccountWithBudget(db, org, finance, { amount: '10.00' })).budget.id,
+    closedBudget: async () => {
+      const { budget } = await keyAccountWithBudget(db, org, finance, { amount: '10.00' });
+      await must(
+        users.finance.token,
+        `mutation($input: CloseBudgetInput!) { closeBudget(input: $input) { __typename } }`,
+        { input: { budgetId: budget.id, idempotencyKey: crypto.randomUUID() } },
+      );
+      return budget.id;
     },
     requestedTransfer: () =>
       create(

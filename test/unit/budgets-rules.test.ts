@@ -3,6 +3,7 @@ import {
   BOOKING_STATES,
   budgetAmount,
   canTransition,
+  closingSplit,
   deltasFor,
   emptyTotals,
   fundsDecision,
@@ -22,6 +23,9 @@ describe('what each ledger entry does', () => {
     ['ADJUSTMENT', '-40', ['-40', '0', '0']],
     ['TRANSFER_IN', '100', ['100', '0', '0']],
     ['TRANSFER_OUT', '100', ['-100', '0', '0']],
+    ['LAPSE', '100', ['-100', '0', '0']],
+    ['CARRY_OUT', '100', ['-100', '0', '0']],
+    ['CARRY_IN', '100', ['100', '0', '0']],
   ] as const)('%s %s moves allocated/reserved/spent by %j', (kind, amount, expected) => {
     const deltas = deltasFor(kind, d(amount));
     expect([deltas.allocated, deltas.reserved, deltas.spent].map((x) => x.toFixed())).toEqual(expected);
@@ -80,4 +84,30 @@ describe('the booking state machine, every pair', () => {
   test.each(pairs)('%s → %s', (from, to) => {
     expect(canTransition(from, to)).toBe(allowed.has(`${from}→${to}`));
   });
+});
+
+describe('what a closing budget carries over and lapses', () => {
+  const totals = (allocated: string, spent: string) => ({
+    allocated: d(allocated),
+    reserved: d('0'),
+    spent: d(spent),
+    remaining: d(allocated).minus(d(spent)),
+  });
+  test.each([
+    // allocated, spent, max %, carried, lapsed
+    ['200000.00', '150000.00', '10', '20000.00', '30000.00'], // the README's example
+    ['200000.00', '195000.00', '10', '5000.00', '0.00'], // less unused than the cap: all of it carries
+    ['200000.00', '150000.00', '0', '0.00', '50000.00'], // no policy: all lapses
+    ['200000.00', '150000.00', '100', '50000.00', '0.00'],
+    ['100.00', '130.00', '50', '0.00', '0.00'], // overspent: nothing unused
+    ['100.00', '100.00', '50', '0.00', '0.00'],
+    ['333.33', '0.00', '12.5', '41.66', '291.67'], // 41.66625 rounds down: never more than the policy
+    ['0.01', '0.00', '99.99', '0.00', '0.01'],
+  ])(
+    'allocated %s, spent %s, up to %s%%: %s carried, %s lapsed',
+    (allocated, spent, percent, carried, lapsed) => {
+      const split = closingSplit(totals(allocated, spent), d(percent));
+      expect([split.carried.toFixed(2), split.lapsed.toFixed(2)]).toEqual([carried, lapsed]);
+    },
+  );
 });

@@ -3,7 +3,7 @@
 import type { Transaction } from '../../db/transaction';
 import type { UseCaseContext } from '../../shared/context';
 import { requireAnyRole } from '../../shared/auth';
-import { BudgetExceededError, NotFoundError } from '../../shared/errors';
+import { BudgetExceededError, ConflictError, NotFoundError } from '../../shared/errors';
 import { idempotentTransaction } from '../../shared/idempotency';
 import { requireId } from '../../shared/ids';
 import { recordAudit } from '../audit/repository';
@@ -85,6 +85,12 @@ async function postTransfer(
   receiver: Budget,
   actorUserId: string,
 ): Promise<void> {
+  // A budget closed since the request (a close waits for none but requested transfers it counts).
+  if (from.closedAt || receiver.closedAt)
+    throw new ConflictError(
+      'a budget of this transfer has been closed since it was requested',
+      'input.transferId',
+    );
   if (transfer.amount.greaterThan(from.totals.remaining)) {
     throw new BudgetExceededError(from.totals.remaining, transfer.amount, from.currency, null);
   }

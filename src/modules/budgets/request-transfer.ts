@@ -99,6 +99,8 @@ async function checkTransferBudgets(
     owned: { type: 'Budget', id: fromBudgetId },
   });
   requireTransferRequester(context, giver);
+  if (from.closedAt) throw new ValidationError('input.fromBudgetId', 'the budget is closed');
+  if (to.closedAt) throw new ValidationError('input.toBudgetId', 'the budget is closed');
   if (from.fiscalYear !== to.fiscalYear)
     throw new ValidationError('input.toBudgetId', 'transfers stay within one fiscal year');
   if (from.currency !== to.currency)

@@ -13,6 +13,9 @@ export const ENTRY_KINDS = [
   'ADJUSTMENT',
   'TRANSFER_IN',
   'TRANSFER_OUT',
+  'LAPSE',
+  'CARRY_OUT',
+  'CARRY_IN',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -28,9 +31,12 @@ export function deltasFor(kind: EntryKind, amount: Decimal): Deltas {
   switch (kind) {
     case 'ALLOCATION':
     case 'TRANSFER_IN':
+    case 'CARRY_IN':
     case 'ADJUSTMENT':
       return { allocated: amount, reserved: zero(), spent: zero() };
     case 'TRANSFER_OUT':
+    case 'LAPSE':
+    case 'CARRY_OUT':
       return { allocated: amount.negated(), reserved: zero(), spent: zero() };
     case 'RESERVE':
       return { allocated: zero(), reserved: amount, spent: zero() };
@@ -56,6 +62,22 @@ export const emptyTotals = (): Totals => ({
   spent: zero(),
   remaining: zero(),
 });
+
+/**
+ * What a closing budget did not use becomes: carried to the next year up to `maxPercent` of its
+ * allocation (rounded down to the cent, never more than is unused), the rest lapsed. An overspent
+ * budget has nothing unused. allocated 200,000.00, spent 150,000.00, 10% → 20,000.00 carried,
+ * 30,000.00 lapsed.
+ */
+export function closingSplit(totals: Totals, maxPercent: Decimal): { carried: Decimal; lapsed: Decimal } {
+  const unused = Decimal.max(totals.remaining, 0);
+  const cap = Decimal.max(totals.allocated, 0)
+    .times(maxPercent)
+    .dividedBy(100)
+    .toDecimalPlaces(2, Decimal.ROUND_DOWN);
+  const carried = Decimal.min(unused, cap);
+  return { carried, lapsed: unused.minus(carried) };
+}
 
 /** Budget = revenue target × operating ratio, rounded to the cent once, here. */
 export function budgetAmount(revenueTarget: Decimal, operatingRatio: Decimal): Decimal {

@@ -15,4 +15,6 @@ export * from './decide-exception';
 export * from './expire';
 export * from './request-transfer';
 export * from './decide-transfer';
+export * from './close-budget';
+export * from './reopen-budget';
 export type { Booking, Budget, LedgerEntry, Transfer } from './repository';

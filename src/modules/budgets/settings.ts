@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/repository';
 import { isKeyAccount, type Tier } from '../customers/rules';
 import * as repository from './repository';
 import { type OverrunPolicy } from './rules';
-import { validateRatio } from './validate';
+import { validatePercent, validateRatio } from './validate';
 
 export async function setOperatingRatio(
   context: UseCaseContext,
@@ -55,6 +55,36 @@ export async function setOverrunPolicy(
     });
     return input;
   });
+}
+
+/** Up to what percentage of its allocation a closing budget of a key-account tier carries over. */
+export async function setCarryOverPolicy(
+  context: UseCaseContext,
+  input: { tier: Tier; maxPercent: Decimal },
+): Promise<{ tier: Tier; maxPercent: Decimal }> {
+  const actor = requireAnyRole(context.actor, ['FINANCE'], 'only FINANCE may set carry-over policies');
+  if (!isKeyAccount(input.tier))
+    throw new ValidationError('input.tier', 'only key-account tiers (A, C) have budgets to carry over');
+  const maxPercent = validatePercent(input.maxPercent, 'input.maxPercent');
+  return inTransaction(context.db, async (trx) => {
+    const before = await repository.findCarryOverPercent(trx, input.tier);
+    await repository.upsertCarryOverPercent(trx, input.tier, maxPercent, actor.userId);
+    await recordAudit(trx, context, {
+      action: 'carryOverPolicy.set',
+      entityType: 'CarryOverPolicy',
+      entityId: input.tier,
+      before: { maxPercent: before },
+      after: { maxPercent },
+    });
+    return { tier: input.tier, maxPercent };
+  });
+}
+
+/** The carry-over policy of a key-account tier (0%, nothing carried, unless set): every signed-in role reads it. */
+export async function carryOverPolicyOf(context: UseCaseContext, tier: Tier): Promise<Decimal> {
+  if (!isKeyAccount(tier))
+    throw new ValidationError('tier', 'only key-account tiers (A, C) have budgets to carry over');
+  return repository.findCarryOverPercent(context.db, tier);
 }
 
 /** The default operating ratio of a fiscal year, if set: every signed-in role reads it. */

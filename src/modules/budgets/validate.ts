@@ -29,6 +29,15 @@ export function validateRatio(ratio: Decimal, field: string): Decimal {
   return ratio;
 }
 
+/** A percentage from 0 to 100 with at most two decimal places (10 for 10%). */
+export function validatePercent(percent: Decimal, field: string): Decimal {
+  if (percent.isNegative() || percent.greaterThan(100))
+    throw new ValidationError(field, 'a percentage is from 0 to 100 (10 for 10%)');
+  if (percent.decimalPlaces() > 2)
+    throw new ValidationError(field, 'a percentage has at most 2 decimal places');
+  return percent;
+}
+
 export type BookingRequest = {
   serviceId: string;
   notes: string;

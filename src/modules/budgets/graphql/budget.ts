@@ -99,6 +99,13 @@ export const BudgetRef = builder.loadableObject('Budget', {
       description: 'When the budget was created.',
       resolve: (b) => b.createdAt,
     }),
+    closedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When FINANCE closed it (null while open). A closed budget refuses every money mutation.',
+      resolve: (b) => b.closedAt,
+    }),
+    closedByUserId: t.exposeID('closedBy', { nullable: true, description: 'Who closed it.' }),
   }),
 });
 

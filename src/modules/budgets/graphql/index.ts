@@ -8,6 +8,7 @@ import './budget';
 import './booking';
 import './preview';
 import './transfer';
+import './close';
 
 export { MONEY_ERRORS } from './common';
 export { EntryKindEnum } from './ledger-entry';

@@ -14,6 +14,11 @@ export const EntryKindEnum = builder.enumType('LedgerEntryKind', {
     ADJUSTMENT: { description: 'A change of the allocation by FINANCE, with a reason: allocated ±.' },
     TRANSFER_IN: { description: 'Received from another budget: allocated +.' },
     TRANSFER_OUT: { description: 'Given to another budget: allocated −.' },
+    LAPSE: { description: 'Unused when the budget was closed, and not carried over: allocated −.' },
+    CARRY_OUT: {
+      description: 'Unused when the budget was closed, carried to the next year’s budget: allocated −.',
+    },
+    CARRY_IN: { description: 'Carried over from the closed budget of the year before: allocated +.' },
   } satisfies Record<(typeof ENTRY_KINDS)[number], { description: string }>,
 });
 
@@ -42,6 +47,10 @@ export const LedgerEntryRef = builder.objectRef<LedgerEntry>('LedgerEntry').impl
     currency: t.field({ type: 'Currency', description: 'Currency.', resolve: (e) => e.currency }),
     bookingId: t.exposeID('bookingId', { nullable: true, description: 'Booking it belongs to.' }),
     transferId: t.exposeID('transferId', { nullable: true, description: 'Transfer it belongs to.' }),
+    counterpartBudgetId: t.exposeID('counterpartBudgetId', {
+      nullable: true,
+      description: 'The other budget of a carry-over (CARRY_OUT: the next year’s; CARRY_IN: the closed one).',
+    }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why.' }),
     actorUserId: t.exposeID('actorUserId', {
       nullable: true,

@@ -19,6 +19,7 @@ export type Budget = {
   totals: Totals;
   createdAt: DateTime;
   closedAt: DateTime | null;
+  closedBy: string | null;
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows are mapped field by field right below */
@@ -37,6 +38,7 @@ export const toBudget = (row: any): Budget => ({
   },
   createdAt: DateTime.fromJSDate(row.created_at),
   closedAt: row.closed_at ? DateTime.fromJSDate(row.closed_at) : null,
+  closedBy: row.closed_by ?? null,
 });
 
 export async function insertBudget(

@@ -7,3 +7,4 @@ export * from './bookings';
 export * from './transfers';
 export * from './book-in-one-call';
 export * from './change-in-one-call';
+export * from './closing';

@@ -19,6 +19,8 @@ export type LedgerEntry = {
   currency: string;
   bookingId: string | null;
   transferId: string | null;
+  /** The other budget of a CARRY_OUT or CARRY_IN. */
+  counterpartBudgetId: string | null;
   reason: string | null;
   actorUserId: string | null;
   createdAt: DateTime;
@@ -37,6 +39,7 @@ const toEntry = (row: any): LedgerEntry => ({
   currency: row.currency.trim(),
   bookingId: row.booking_id,
   transferId: row.transfer_id,
+  counterpartBudgetId: row.counterpart_budget_id,
   reason: row.reason,
   actorUserId: row.actor_user_id,
   createdAt: DateTime.fromJSDate(row.created_at),
@@ -47,6 +50,7 @@ export type NewEntry = {
   amount: Decimal;
   bookingId?: string | null;
   transferId?: string | null;
+  counterpartBudgetId?: string | null;
   reason?: string | null;
 };
 
@@ -82,6 +86,7 @@ export async function postEntries(
       currency: budget.currency,
       booking_id: entry.bookingId ?? null,
       transfer_id: entry.transferId ?? null,
+      counterpart_budget_id: entry.counterpartBudgetId ?? null,
       reason: entry.reason ?? null,
       actor_user_id: actorUserId,
     };
