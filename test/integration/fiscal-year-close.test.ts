@@ -30,6 +30,7 @@ import {
   setCarryOverPolicy,
   carryOverPolicyOf,
 } from '../../src/modules/budgets/service';
+import { costAllocation } from '../../src/modules/reports/allocation/service';
 import { Decimal } from '../../src/shared/money';
 
 let database: TestDatabase;
@@ -135,6 +136,32 @@ test('allocated 200,000, spent 150,000, carry-over 10%: 20,000 carried to next y
     expect(await closingEntries(budget.id)).toHaveLength(2);
     expect(await ledgerMismatches(database.db, budget.id)).toEqual([]);
     expect(await ledgerMismatches(database.db, next.id)).toEqual([]);
+    // The cost allocation by budget year agrees with both budgets to the cent, by kind.
+    const byKind = async (fiscalYear: number) => {
+      const report = await costAllocation(finance(), {
+        period: { fiscalYear },
+        groupBy: ['ENTRY_KIND'],
+        filter: { accountIds: [account.id] },
+      });
+      const kinds = Object.fromEntries(
+        report.groups.map((g) => [g.keys.ENTRY_KIND, g.allocatedAmount.toFixed(2)]),
+      );
+      return {
+        kinds,
+        allocated: report.grandTotal.allocatedAmount.toFixed(2),
+        spent: report.grandTotal.spentAmount.toFixed(2),
+      };
+    };
+    expect(await byKind(year)).toEqual({
+      kinds: expect.objectContaining({ ALLOCATION: '200000.00', LAPSE: '-30000.00', CARRY_OUT: '-20000.00' }),
+      allocated: '150000.00',
+      spent: '150000.00',
+    });
+    expect(await byKind(year + 1)).toEqual({
+      kinds: { ALLOCATION: '100000.00', CARRY_IN: '20000.00' },
+      allocated: '120000.00',
+      spent: '0.00',
+    });
   } finally {
     await setCarryOverPolicy(finance(), { tier: 'C', maxPercent: d('0') });
   }
