@@ -29,6 +29,7 @@ import {
   requestBudgetTransfer,
   setCarryOverPolicy,
   carryOverPolicyOf,
+  closeFiscalYear,
 } from '../../src/modules/budgets/service';
 import { costAllocation } from '../../src/modules/reports/allocation/service';
 import { Decimal } from '../../src/shared/money';
@@ -457,6 +458,115 @@ test('only FINANCE closes; an unknown or malformed budget is named', async () =>
   expect(
     (await refusal(() => closeBudget(finance(), { budgetId: 'nope', idempotencyKey: key() }))).field,
   ).toBe('input.budgetId');
+});
+
+test('closing a fiscal year closes all its open budgets or, while any is blocked, none', async () => {
+  const fy = year + 3; // a year of its own: no other test's budgets
+  const budgetOf = async (tier: 'A' | 'C', fiscalYear: number, amount: string, accountId?: string) => {
+    const id = accountId ?? (await org.customer(tier, { csm: org.csm.id })).id;
+    const budget = await createBudget(finance(), {
+      accountId: id,
+      fiscalYear,
+      amount: d(amount),
+      currency: 'CNY',
+      idempotencyKey: key(),
+    });
+    return { accountId: id, budget };
+  };
+  await setCarryOverPolicy(finance(), { tier: 'C', maxPercent: d('10') });
+  try {
+    const [a, b, c, e] = [
+      await budgetOf('A', fy, '100.00'),
+      await budgetOf('A', fy, '100.00'),
+      await budgetOf('C', fy, '100.00'),
+      await budgetOf('C', fy, '200.00'),
+    ];
+    const cNext = await budgetOf('C', fy + 1, '50.00', c.accountId);
+    const transfer = await requestBudgetTransfer(finance(), {
+      fromBudgetId: a.budget.id,
+      toBudgetId: b.budget.id,
+      amount: d('10.00'),
+      reason: 'shift',
+      idempotencyKey: key(),
+    });
+    const blocked = await closeFiscalYear(finance(), { fiscalYear: fy, idempotencyKey: key() }).catch(
+      (x) => x,
+    );
+    expect([blocked.constructor.name, blocked.field]).toEqual([
+      'BudgetCloseBlockedError',
+      'input.fiscalYear',
+    ]);
+    const sorted = <T extends { budgetId: string }>(list: T[]) =>
+      [...list].sort((x, y) => x.budgetId.localeCompare(y.budgetId));
+    expect(
+      sorted(
+        blocked.blockers.map((x: { budgetId: string; resource: string; message: string }) => ({
+          budgetId: x.budgetId,
+          resource: x.resource,
+          message: x.message,
+        })),
+      ),
+    ).toEqual(
+      sorted([
+        {
+          budgetId: a.budget.id,
+          resource: 'PENDING_TRANSFERS',
+          message: `${await nameOf(a.accountId)}: 1 requested transfer(s) of this budget: approve or reject them`,
+        },
+        {
+          budgetId: b.budget.id,
+          resource: 'PENDING_TRANSFERS',
+          message: `${await nameOf(b.accountId)}: 1 requested transfer(s) of this budget: approve or reject them`,
+        },
+        {
+          budgetId: e.budget.id,
+          resource: 'NEXT_BUDGET',
+          message: `${await nameOf(e.accountId)}: 20.00 CNY carries over to FY${fy + 1}: create the account's FY${fy + 1} budget first`,
+        },
+      ]),
+    );
+    const closedNow = await database
+      .db('budgets')
+      .where({ fiscal_year: fy })
+      .whereNotNull('closed_at')
+      .count('* as n');
+    expect(Number(closedNow[0]!.n)).toBe(0);
+
+    await decideBudgetTransfer(sales(), { transferId: transfer.id, approve: false, idempotencyKey: key() });
+    const eNext = await budgetOf('C', fy + 1, '10.00', e.accountId);
+    const yearKey = key();
+    const closing = await closeFiscalYear(finance(), { fiscalYear: fy, idempotencyKey: yearKey });
+    const all = [a, b, c, e].map((x) => x.budget.id).sort();
+    expect(closing).toEqual({ fiscalYear: fy, closedBudgetIds: all });
+    expect(await totals(cNext.budget.id)).toEqual(['60.00', '0.00', '0.00', '60.00']);
+    expect(await totals(eNext.budget.id)).toEqual(['30.00', '0.00', '0.00', '30.00']);
+    expect((await closingEntries(c.budget.id)).map((x) => [x[0], x[1]])).toEqual([
+      ['LAPSE', '90.00'],
+      ['CARRY_OUT', '10.00'],
+    ]);
+    expect((await closingEntries(a.budget.id)).map((x) => [x[0], x[1]])).toEqual([['LAPSE', '100.00']]);
+    const audits = await database
+      .db('audit_log')
+      .whereIn('entity_id', all)
+      .where({ action: 'budget.close' })
+      .count('* as n');
+    expect(Number(audits[0]!.n)).toBe(4);
+    // The same key answers the same closing; the year has nothing left to close.
+    expect(await closeFiscalYear(finance(), { fiscalYear: fy, idempotencyKey: yearKey })).toEqual(closing);
+    expect(
+      await refusal(() => closeFiscalYear(finance(), { fiscalYear: fy, idempotencyKey: key() })),
+    ).toEqual({
+      error: 'ConflictError',
+      field: 'input.fiscalYear',
+      message: `FY${fy} has no open budget to close`,
+    });
+    expect(
+      (await refusal(() => closeFiscalYear(csm(), { fiscalYear: fy, idempotencyKey: key() }))).error,
+    ).toBe('ForbiddenActionError');
+    for (const id of all) expect(await ledgerMismatches(database.db, id)).toEqual([]);
+  } finally {
+    await setCarryOverPolicy(finance(), { tier: 'C', maxPercent: d('0') });
+  }
 });
 
 type Refusal = { error: string; field: string | null; message: string };

@@ -275,6 +275,14 @@ export const MUTATIONS: Record<string, Row> = {
       input: { budgetId: await f.closableBudget(), idempotencyKey: crypto.randomUUID() },
     }),
   },
+  closeFiscalYear: {
+    expected: FINANCE_ONLY,
+    document: withInput('closeFiscalYear', 'CloseFiscalYearInput'),
+    // A year of its own, with one fresh open budget (nothing open on it, nothing to carry).
+    variables: async (f) => ({
+      input: { fiscalYear: await f.closableYear(), idempotencyKey: crypto.randomUUID() },
+    }),
+  },
   changeTier: {
     expected: [U, F, F, F, A, A],
     document: withInput('changeTier', 'ChangeTierInput'),
@@ -716,6 +724,16 @@ export async function buildFixture(db: Database, server: TestServer) {
     },
     /** A fresh key account's budget with nothing open on it (its carry-over policy is 0%: it lapses). */
     closableBudget: async () => (await keyAccountWithBudget(db, org, finance, { amount: '10.00' })).budget.id,
+    closableYear: async () => {
+      const fiscalYear = year + 5;
+      await create(users.finance.token, 'createBudget', 'CreateBudgetInput', 'Budget', {
+        accountId: (await org.customer('A')).id,
+        fiscalYear,
+        amount: '10.00',
+        idempotencyKey: crypto.randomUUID(),
+      });
+      return fiscalYear;
+    },
     closedBudget: async () => {
       const { budget } = await keyAccountWithBudget(db, org, finance, { amount: '10.00' });
       await must(

@@ -19,13 +19,22 @@ import type { Budget, NewEntry } from './repository';
 import { closingSplit } from './rules';
 
 export type CloseBlocker = {
+  budgetId: string;
+  accountId: string;
+  accountName: string;
   resource: 'OPEN_BOOKINGS' | 'PENDING_TRANSFERS' | 'NEXT_BUDGET';
   message: string;
 };
 
+/** The message lists the first blockers; `blockers` holds them all. */
 export class BudgetCloseBlockedError extends ConflictError {
-  constructor(readonly blockers: CloseBlocker[]) {
-    super(`resolve first: ${blockers.map((blocker) => blocker.message).join('; ')}`, 'input.budgetId');
+  constructor(
+    readonly blockers: CloseBlocker[],
+    field = 'input.budgetId',
+  ) {
+    const shown = blockers.slice(0, 5).map((blocker) => blocker.message);
+    if (blockers.length > shown.length) shown.push(`${blockers.length - shown.length} more`);
+    super(`resolve first: ${shown.join('; ')}`, field);
   }
 }
 registerRefusalClass(BudgetCloseBlockedError);
@@ -43,25 +52,55 @@ export async function closeBudget(
     async (trx) => {
       const { budget, next } = await lockWithNextYear(trx, budgetId);
       if (budget.closedAt) throw new ConflictError('the budget is already closed', 'input.budgetId');
-      const customer = (await findCustomerById(trx, budget.accountId))!;
-      const percent = isKeyAccount(customer.tier)
-        ? await repository.findCarryOverPercent(trx, customer.tier)
-        : null;
-      const { carried, lapsed } = closingSplit(budget.totals, percent ?? new Decimal(0));
-      await refuseIfBlocked(trx, budget, next, carried);
-      await postClosingEntries(trx, budget, next, { carried, lapsed }, actor.userId);
-      const after = await repository.markClosed(trx, budget.id, actor.userId);
-      await recordAudit(trx, context, {
-        action: 'budget.close',
-        entityType: 'Budget',
-        entityId: budget.id,
-        accountId: budget.accountId,
-        before: budget,
-        after: { ...after, lapsed, carried, carriedTo: carried.isZero() ? null : next!.id },
-      });
-      return after;
+      const plan = await planClose(trx, budget, next);
+      if (plan.blockers.length > 0) throw new BudgetCloseBlockedError(plan.blockers);
+      return applyClose(trx, context, plan, actor.userId);
     },
   );
+}
+
+export type ClosePlan = {
+  budget: Budget;
+  next: Budget | null;
+  carried: Decimal;
+  lapsed: Decimal;
+  blockers: CloseBlocker[];
+};
+
+/** What closing a locked budget would move, and what blocks it (the next year's budget locked too, if any). */
+export async function planClose(trx: Transaction, budget: Budget, next: Budget | null): Promise<ClosePlan> {
+  const customer = (await findCustomerById(trx, budget.accountId))!;
+  const percent = isKeyAccount(customer.tier)
+    ? await repository.findCarryOverPercent(trx, customer.tier)
+    : null;
+  const { carried, lapsed } = closingSplit(budget.totals, percent ?? new Decimal(0));
+  return {
+    budget,
+    next,
+    carried,
+    lapsed,
+    blockers: await blockersOf(trx, budget, customer.name, next, carried),
+  };
+}
+
+/** Posts the closing entries, marks the budget closed and audits it. */
+export async function applyClose(
+  trx: Transaction,
+  context: UseCaseContext,
+  { budget, next, carried, lapsed }: ClosePlan,
+  actorUserId: string,
+): Promise<Budget> {
+  await postClosingEntries(trx, budget, next, { carried, lapsed }, actorUserId);
+  const after = await repository.markClosed(trx, budget.id, actorUserId);
+  await recordAudit(trx, context, {
+    action: 'budget.close',
+    entityType: 'Budget',
+    entityId: budget.id,
+    accountId: budget.accountId,
+    before: budget,
+    after: { ...after, lapsed, carried, carriedTo: carried.isZero() ? null : next!.id },
+  });
+  return after;
 }
 
 /** The budget and the account's budget of the next year, both locked in id order (as every path locking two does). */
@@ -78,44 +117,41 @@ async function lockWithNextYear(
   return { budget: locked.get(budgetId)!, next: nextUnlocked ? locked.get(nextUnlocked.id)! : null };
 }
 
-async function refuseIfBlocked(
+async function blockersOf(
   trx: Transaction,
   budget: Budget,
+  accountName: string,
   next: Budget | null,
   carried: Decimal,
-): Promise<void> {
+): Promise<CloseBlocker[]> {
   const blockers: CloseBlocker[] = [];
+  const blocked = (resource: CloseBlocker['resource'], message: string) =>
+    blockers.push({ budgetId: budget.id, accountId: budget.accountId, accountName, resource, message });
   const { openBookings, pendingTransfers } = await repository.openCommitmentsOf(trx, budget.id);
   if (openBookings > 0)
-    blockers.push({
-      resource: 'OPEN_BOOKINGS',
-      message: `${openBookings} booking(s) still booked or waiting for an exception: deliver or cancel them`,
-    });
+    blocked(
+      'OPEN_BOOKINGS',
+      `${openBookings} booking(s) still booked or waiting for an exception: deliver or cancel them`,
+    );
   if (pendingTransfers > 0)
-    blockers.push({
-      resource: 'PENDING_TRANSFERS',
-      message: `${pendingTransfers} requested transfer(s) of this budget: approve or reject them`,
-    });
+    blocked(
+      'PENDING_TRANSFERS',
+      `${pendingTransfers} requested transfer(s) of this budget: approve or reject them`,
+    );
   if (!carried.isZero()) {
     const amount = `${formatMoney(carried)} ${budget.currency}`;
     const year = budget.fiscalYear + 1;
     if (next === null)
-      blockers.push({
-        resource: 'NEXT_BUDGET',
-        message: `${amount} carries over to FY${year}: create the account's FY${year} budget first`,
-      });
+      blocked(
+        'NEXT_BUDGET',
+        `${amount} carries over to FY${year}: create the account's FY${year} budget first`,
+      );
     else if (next.closedAt)
-      blockers.push({
-        resource: 'NEXT_BUDGET',
-        message: `${amount} carries over to FY${year}, whose budget is closed`,
-      });
+      blocked('NEXT_BUDGET', `${amount} carries over to FY${year}, whose budget is closed`);
     else if (next.currency !== budget.currency)
-      blockers.push({
-        resource: 'NEXT_BUDGET',
-        message: `${amount} carries over to FY${year}, whose budget is in ${next.currency}`,
-      });
+      blocked('NEXT_BUDGET', `${amount} carries over to FY${year}, whose budget is in ${next.currency}`);
   }
-  if (blockers.length > 0) throw new BudgetCloseBlockedError(blockers);
+  return blockers;
 }
 
 async function postClosingEntries(

@@ -17,4 +17,5 @@ export * from './request-transfer';
 export * from './decide-transfer';
 export * from './close-budget';
 export * from './reopen-budget';
+export * from './close-fiscal-year';
 export type { Booking, Budget, LedgerEntry, Transfer } from './repository';

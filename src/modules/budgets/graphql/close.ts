@@ -13,6 +13,7 @@ import { BudgetRef } from './budget';
 const CloseBlockerRef = builder.objectRef<CloseBlocker>('BudgetCloseBlocker').implement({
   description: 'Something that must be resolved before the budget can be closed.',
   fields: (t) => ({
+    budget: t.field({ type: BudgetRef, description: 'The budget it blocks.', resolve: (b) => b.budgetId }),
     resource: t.exposeString('resource', { description: 'OPEN_BOOKINGS, PENDING_TRANSFERS or NEXT_BUDGET.' }),
     message: t.exposeString('message', { description: 'What to do about it.' }),
   }),
@@ -45,6 +46,26 @@ const CarryOverPolicyRef = builder
       }),
     }),
   });
+
+const FiscalYearClosingRef = builder.objectRef<service.FiscalYearClosing>('FiscalYearClosing').implement({
+  description: 'A fiscal year closed: its budgets that are closed now.',
+  fields: (t) => ({
+    fiscalYear: t.exposeInt('fiscalYear', { description: 'Fiscal year.' }),
+    closedBudgets: t.field({
+      type: [BudgetRef],
+      description: 'The year’s closed budgets, by id.',
+      resolve: (c) => c.closedBudgetIds,
+    }),
+  }),
+});
+
+const CloseFiscalYearInput = builder.inputType('CloseFiscalYearInput', {
+  description: 'The fiscal year whose open budgets to close.',
+  fields: (t) => ({
+    fiscalYear: t.int({ description: 'Fiscal year.' }),
+    idempotencyKey: t.string(IDEMPOTENCY_KEY),
+  }),
+});
 
 const CloseBudgetInput = builder.inputType('CloseBudgetInput', {
   description: 'The budget to close.',
@@ -84,6 +105,15 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CloseBudgetInput, description: INPUT_ARG_DESCRIPTION }) },
     resolve: (_root, { input }, context) =>
       service.closeBudget(context, { ...input, budgetId: String(input.budgetId) }),
+  }),
+  closeFiscalYear: t.field({
+    type: FiscalYearClosingRef,
+    description:
+      'Closes every open budget of a fiscal year as closeBudget does, all or none: while any is blocked, none closes and every blocker is listed. FINANCE only.',
+    authScopes: { finance: true },
+    errors: { types: [service.BudgetCloseBlockedError, ...MONEY_ERRORS] },
+    args: { input: t.arg({ type: CloseFiscalYearInput, description: INPUT_ARG_DESCRIPTION }) },
+    resolve: (_root, { input }, context) => service.closeFiscalYear(context, input),
   }),
   reopenBudget: t.field({
     type: BudgetRef,

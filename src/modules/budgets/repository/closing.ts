@@ -70,3 +70,32 @@ export async function upsertCarryOverPercent(
     .onConflict('tier')
     .merge({ max_percent: value, updated_by: updatedBy, updated_at: db.raw('now()') });
 }
+
+/** The open budgets of a fiscal year and the same accounts' budgets of the next, locked in id order. */
+export async function lockYearWithNext(
+  db: Queryable,
+  fiscalYear: number,
+): Promise<{ open: Budget[]; nextOf: Map<string, Budget> }> {
+  const { rows } = await db.raw(
+    `select b.* from budgets b
+      where (b.fiscal_year = ? and b.closed_at is null)
+         or (b.fiscal_year = ? and b.account_id in (select account_id from budgets where fiscal_year = ? and closed_at is null))
+      order by b.id
+      for no key update`,
+    [fiscalYear, fiscalYear + 1, fiscalYear],
+  );
+  const budgets = (rows as unknown[]).map(toBudget);
+  // Re-read under the lock: a budget closed while this waited is no longer open.
+  const open = budgets.filter((b) => b.fiscalYear === fiscalYear && b.closedAt === null);
+  const nextOf = new Map(budgets.filter((b) => b.fiscalYear === fiscalYear + 1).map((b) => [b.accountId, b]));
+  return { open, nextOf };
+}
+
+export async function findClosedBudgetIdsOfYear(db: Queryable, fiscalYear: number): Promise<string[]> {
+  const rows = await db('budgets')
+    .where({ fiscal_year: fiscalYear })
+    .whereNotNull('closed_at')
+    .orderBy('id')
+    .select('id');
+  return rows.map((row: { id: string }) => row.id);
+}
