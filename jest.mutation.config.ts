@@ -29,6 +29,7 @@ const config: Config = {
     '<rootDir>/test/integration/change-in-one-call.test.ts',
     '<rootDir>/test/integration/lock-modes.test.ts',
     '<rootDir>/test/integration/fiscal-year-close.test.ts',
+    '<rootDir>/test/integration/events.test.ts',
   ],
   reporters: ['default'],
 };

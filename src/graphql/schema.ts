@@ -17,5 +17,6 @@ import '../modules/reports/allocation/graphql';
 import '../modules/reports/roi/graphql';
 import '../modules/reports/coverage-gaps/graphql';
 import '../modules/reports/signals/graphql';
+import '../modules/events/graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

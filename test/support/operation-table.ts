@@ -169,6 +169,17 @@ export const QUERIES: Record<string, Row> = {
     variables: (f) => ({ y: f.year }),
   },
   overrunPolicy: { expected: EVERYONE, document: `{ overrunPolicy(tier: A) }`, variables: () => ({}) },
+  alertThresholds: { expected: EVERYONE, document: `{ alertThresholds(tier: A) }`, variables: () => ({}) },
+  notifications: {
+    expected: OWN_ACCOUNT_LIST,
+    document: `{ notifications(first: 20) { edges { node { account { id } } } } }`,
+    // A transfer requested from the own account's budget: its newest event.
+    variables: async (f) => {
+      await f.requestedTransfer();
+      return {};
+    },
+    sees: mentionsOwn,
+  },
   carryOverPolicy: { expected: EVERYONE, document: `{ carryOverPolicy(tier: C) }`, variables: () => ({}) },
   paidOrders: {
     expected: OWN_ACCOUNT_LIST,
@@ -462,12 +473,22 @@ export const MUTATIONS: Record<string, Row> = {
     document: m('($o: ID!)', 'setOpportunityStage(opportunityId: $o, stage: REGISTERED)'),
     variables: async (f) => ({ o: await f.hatchedOpportunity() }),
   },
+  markNotificationsRead: {
+    expected: EVERYONE,
+    document: m('($ids: [ID!]!)', 'markNotificationsRead(ids: $ids)'),
+    variables: () => ({ ids: ['evt_1'] }),
+  },
   reopenBudget: {
     expected: FINANCE_ONLY,
     document: withInput('reopenBudget', 'ReopenBudgetInput'),
     variables: async (f) => ({
       input: { budgetId: await f.closedBudget(), reason: 'matrix', idempotencyKey: crypto.randomUUID() },
     }),
+  },
+  setAlertThresholds: {
+    expected: FINANCE_ONLY,
+    document: m('', 'setAlertThresholds(tier: A, percents: ["75", "90", "100"])'),
+    variables: () => ({}),
   },
   setCarryOverPolicy: {
     expected: FINANCE_ONLY,

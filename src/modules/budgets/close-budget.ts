@@ -90,6 +90,8 @@ export async function applyClose(
   { budget, next, carried, lapsed }: ClosePlan,
   actorUserId: string,
 ): Promise<Budget> {
+  // A lapse is not spending: the budget's alert thresholds stay quiet while it closes (the events trigger reads this).
+  await trx.raw(`select set_config('ledger.closing_budget', ?, true)`, [budget.id]);
   await postClosingEntries(trx, budget, next, { carried, lapsed }, actorUserId);
   const after = await repository.markClosed(trx, budget.id, actorUserId);
   await recordAudit(trx, context, {
