@@ -4,10 +4,8 @@
 // close, the feed per user (who sees which account's events, read and unread) and the
 // thresholds setting.
 import { DateTime } from 'luxon';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { moneyWorld } from '../support/money-world';
 import { refusal } from '../support/refusal';
-import { createStandardUsers } from '../support/factories';
-import { createOrg, type Org } from '../support/org';
 import {
   actorOf,
   config,
@@ -36,26 +34,14 @@ import {
 } from '../../src/modules/events/service';
 import { Decimal } from '../../src/shared/money';
 
-let database: TestDatabase;
-let users: Awaited<ReturnType<typeof createStandardUsers>>;
-let org: Org;
+const world = moneyWorld({ poolMax: 12 });
+const { csm, otherCsm, finance, sales } = world;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ poolMax: 12 });
-  users = await createStandardUsers(database.db);
-  org = await createOrg(database.db, users);
-});
-afterAll(async () => database.drop());
-
-const csm = () => contextFor(database.db, actorOf(users.csm, org.csm.id));
-const otherCsm = () => contextFor(database.db, actorOf(users.otherCsm, org.otherCsm.id));
-const finance = () => contextFor(database.db, actorOf(users.finance));
-const sales = () => contextFor(database.db, actorOf(users.salesLeader));
 const d = (value: string) => new Decimal(value);
 
 /** The events of one account, oldest first: [type, payload fields asked for]. */
 async function eventsOf(accountId: string, fields: string[] = []) {
-  const rows = await database
+  const rows = await world.database
     .db('events')
     .where({ account_id: accountId })
     .orderBy('id')
@@ -66,10 +52,10 @@ async function eventsOf(accountId: string, fields: string[] = []) {
 }
 
 test('50 concurrent bookings cross each threshold exactly once; a cancellation resolves the one it falls under', async () => {
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance().actor!, {
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
     amount: '1000.00',
   });
-  const service = await createFreeService(database.db, actorOf(users.admin), '20.00');
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '20.00');
   const booked = await Promise.all(
     Array.from({ length: 50 }, () =>
       bookFreeService(csm(), {
@@ -86,7 +72,8 @@ test('50 concurrent bookings cross each threshold exactly once; a cancellation r
     ['budget.threshold_crossed', '90', budget.id],
     ['budget.threshold_crossed', '100', budget.id],
   ]);
-  const crossed = (await database.db('events').where({ account_id: account.id }).first('payload')).payload;
+  const crossed = (await world.database.db('events').where({ account_id: account.id }).first('payload'))
+    .payload;
   expect(crossed).toMatchObject({
     allocated: '1000.00',
     used: '760.00',
@@ -119,8 +106,10 @@ test('50 concurrent bookings cross each threshold exactly once; a cancellation r
 });
 
 test('exceptions, transfers and expiries each produce their event; a close produces none', async () => {
-  const small = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '10.00' });
-  const service = await createFreeService(database.db, actorOf(users.admin), '60.00');
+  const small = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+    amount: '10.00',
+  });
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '60.00');
   const book = (changes: Record<string, unknown> = {}) =>
     bookFreeService(csm(), {
       accountId: small.account.id,
@@ -149,8 +138,12 @@ test('exceptions, transfers and expiries each produce their event; a close produ
     ['booking.exception_decided', rejected.id, false, null],
   ]);
 
-  const giver = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '100.00' });
-  const taker = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '100.00' });
+  const giver = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+    amount: '100.00',
+  });
+  const taker = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+    amount: '100.00',
+  });
   const transfer = await requestBudgetTransfer(finance(), {
     fromBudgetId: giver.budget.id,
     toBudgetId: taker.budget.id,
@@ -169,8 +162,10 @@ test('exceptions, transfers and expiries each produce their event; a close produ
     ['budget_transfer.decided', transfer.id, '30.00', false, 'not now'],
   ]);
 
-  const lapsing = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '1000.00' });
-  const cheap = await createFreeService(database.db, actorOf(users.admin), '10.00');
+  const lapsing = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+    amount: '1000.00',
+  });
+  const cheap = await createFreeService(world.database.db, actorOf(world.users.admin), '10.00');
   const old = await bookFreeService(csm(), {
     accountId: lapsing.account.id,
     serviceId: cheap.id,
@@ -178,9 +173,9 @@ test('exceptions, transfers and expiries each produce their event; a close produ
     idempotencyKey: key(),
   });
   const past = DateTime.now().setZone(config.fiscal.timeZone).minus({ days: 40 }).toISODate()!;
-  await database.db('bookings').where({ id: old.id }).update({ planned_date: past });
+  await world.database.db('bookings').where({ id: old.id }).update({ planned_date: past });
   await expireLapsedBookings({
-    ...contextFor(database.db, null),
+    ...contextFor(world.database.db, null),
     config: { ...config, reservationLapseDays: 30 },
   });
   expect(await eventsOf(lapsing.account.id, ['bookingId', 'plannedDate', 'released'])).toEqual([
@@ -201,12 +196,14 @@ test('exceptions, transfers and expiries each produce their event; a close produ
 });
 
 test('the feed: each user sees the events of the accounts they may read, read or unread for them', async () => {
-  const mine = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '100.00' });
-  const theirs = await keyAccountWithBudget(database.db, org, finance().actor!, {
+  const mine = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
     amount: '100.00',
-    csm: org.otherCsm.id,
   });
-  const service = await createFreeService(database.db, actorOf(users.admin), '80.00');
+  const theirs = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+    amount: '100.00',
+    csm: world.org.otherCsm.id,
+  });
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '80.00');
   await bookFreeService(csm(), {
     accountId: mine.account.id,
     serviceId: service.id,
@@ -261,11 +258,11 @@ test('FINANCE sets a tier’s thresholds; they apply to the next change', async 
   const set = await setAlertThresholds(finance(), { tier: 'C', percents: [d('50'), d('25.5')] });
   try {
     expect(set.percents.map((p) => p.toFixed())).toEqual(['25.5', '50']);
-    const { account } = await keyAccountWithBudget(database.db, org, finance().actor!, {
+    const { account } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
       amount: '100.00',
       tier: 'C',
     });
-    const service = await createFreeService(database.db, actorOf(users.admin), '30.00');
+    const service = await createFreeService(world.database.db, actorOf(world.users.admin), '30.00');
     await bookFreeService(csm(), {
       accountId: account.id,
       serviceId: service.id,

@@ -2,13 +2,10 @@
 // carry-over, what blocks a close, what a closed budget refuses, reopening, the policy setting,
 // idempotency and audit, and a close raced against bookings.
 import crypto from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { moneyWorld } from '../support/money-world';
 import { refusal as refusalOf } from '../support/refusal';
-import { createStandardUsers } from '../support/factories';
-import { createOrg, type Org } from '../support/org';
 import {
   actorOf,
-  contextFor,
   createFreeService,
   fiscalYearNow,
   inDays,
@@ -34,20 +31,9 @@ import {
 import { costAllocation } from '../../src/modules/reports/allocation/service';
 import { Decimal } from '../../src/shared/money';
 
-let database: TestDatabase;
-let users: Awaited<ReturnType<typeof createStandardUsers>>;
-let org: Org;
+const world = moneyWorld({ poolMax: 12 });
+const { csm, finance, sales } = world;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ poolMax: 12 });
-  users = await createStandardUsers(database.db);
-  org = await createOrg(database.db, users);
-});
-afterAll(async () => database.drop());
-
-const csm = () => contextFor(database.db, actorOf(users.csm, org.csm.id));
-const finance = () => contextFor(database.db, actorOf(users.finance));
-const sales = () => contextFor(database.db, actorOf(users.salesLeader));
 const d = (value: string) => new Decimal(value);
 const year = fiscalYearNow();
 
@@ -67,7 +53,7 @@ const totals = async (budgetId: string) => {
 };
 const closingEntries = async (budgetId: string) =>
   (
-    await database
+    await world.database
       .db('ledger_entries')
       .where({ budget_id: budgetId })
       .whereIn('kind', ['LAPSE', 'CARRY_OUT', 'CARRY_IN'])
@@ -85,11 +71,11 @@ const closingEntries = async (budgetId: string) =>
 test('allocated 200,000, spent 150,000, carry-over 10%: 20,000 carried to next year, 30,000 lapsed', async () => {
   await setCarryOverPolicy(finance(), { tier: 'C', maxPercent: d('10') });
   try {
-    const { account, budget } = await keyAccountWithBudget(database.db, org, finance().actor!, {
+    const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
       amount: '200000.00',
       tier: 'C',
     });
-    const service = await createFreeService(database.db, actorOf(users.admin), '150000.00');
+    const service = await createFreeService(world.database.db, actorOf(world.users.admin), '150000.00');
     const booked = await bookFreeService(csm(), {
       accountId: account.id,
       serviceId: service.id,
@@ -101,31 +87,31 @@ test('allocated 200,000, spent 150,000, carry-over 10%: 20,000 carried to next y
 
     const closeKey = key();
     const closed = await closeBudget(finance(), { budgetId: budget.id, idempotencyKey: closeKey });
-    expect([closed.closedAt !== null, closed.closedBy]).toEqual([true, users.finance.user.id]);
+    expect([closed.closedAt !== null, closed.closedBy]).toEqual([true, world.users.finance.user.id]);
     // allocated 200,000 − 30,000 lapsed − 20,000 carried = 150,000, all of it spent.
     expect(await totals(budget.id)).toEqual(['150000.00', '0.00', '150000.00', '0.00']);
     expect(await totals(next.id)).toEqual(['120000.00', '0.00', '0.00', '120000.00']);
     const fy = `FY${year}`;
     expect(await closingEntries(budget.id)).toEqual([
-      ['LAPSE', '30000.00', '-30000.00', null, `${fy} closed: unused, lapsed`, users.finance.user.id],
+      ['LAPSE', '30000.00', '-30000.00', null, `${fy} closed: unused, lapsed`, world.users.finance.user.id],
       [
         'CARRY_OUT',
         '20000.00',
         '-20000.00',
         next.id,
         `${fy} closed: carried over to FY${year + 1}`,
-        users.finance.user.id,
+        world.users.finance.user.id,
       ],
     ]);
     expect(await closingEntries(next.id)).toEqual([
-      ['CARRY_IN', '20000.00', '20000.00', budget.id, `carried over from ${fy}`, users.finance.user.id],
+      ['CARRY_IN', '20000.00', '20000.00', budget.id, `carried over from ${fy}`, world.users.finance.user.id],
     ]);
-    const audit = await database
+    const audit = await world.database
       .db('audit_log')
       .where({ entity_id: budget.id, action: 'budget.close' })
       .first();
     expect([audit.actor_user_id, audit.after.lapsed, audit.after.carried, audit.after.carriedTo]).toEqual([
-      users.finance.user.id,
+      world.users.finance.user.id,
       '30000',
       '20000',
       next.id,
@@ -135,8 +121,8 @@ test('allocated 200,000, spent 150,000, carry-over 10%: 20,000 carried to next y
       budget.id,
     );
     expect(await closingEntries(budget.id)).toHaveLength(2);
-    expect(await ledgerMismatches(database.db, budget.id)).toEqual([]);
-    expect(await ledgerMismatches(database.db, next.id)).toEqual([]);
+    expect(await ledgerMismatches(world.database.db, budget.id)).toEqual([]);
+    expect(await ledgerMismatches(world.database.db, next.id)).toEqual([]);
     // The cost allocation by budget year agrees with both budgets to the cent, by kind.
     const byKind = async (fiscalYear: number) => {
       const report = await costAllocation(finance(), {
@@ -169,15 +155,17 @@ test('allocated 200,000, spent 150,000, carry-over 10%: 20,000 carried to next y
 });
 
 test('without a carry-over policy everything unused lapses; an overspent budget lapses nothing', async () => {
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance().actor!, {
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
     amount: '500.00',
   });
   await closeBudget(finance(), { budgetId: budget.id, idempotencyKey: key() });
   expect(await totals(budget.id)).toEqual(['0.00', '0.00', '0.00', '0.00']);
   expect((await closingEntries(budget.id)).map((e) => [e[0], e[1]])).toEqual([['LAPSE', '500.00']]);
 
-  const over = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '100.00' });
-  const service = await createFreeService(database.db, actorOf(users.admin), '60.00');
+  const over = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+    amount: '100.00',
+  });
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '60.00');
   const booked = await bookFreeService(csm(), {
     accountId: over.account.id,
     serviceId: service.id,
@@ -194,11 +182,13 @@ test('without a carry-over policy everything unused lapses; an overspent budget 
 test('a close lists every blocker, moves nothing, and the same key answers the same refusal', async () => {
   await setCarryOverPolicy(finance(), { tier: 'A', maxPercent: d('25') });
   try {
-    const { account, budget } = await keyAccountWithBudget(database.db, org, finance().actor!, {
+    const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
       amount: '1000.00',
     });
-    const other = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '1000.00' });
-    const service = await createFreeService(database.db, actorOf(users.admin), '100.00');
+    const other = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+      amount: '1000.00',
+    });
+    const service = await createFreeService(world.database.db, actorOf(world.users.admin), '100.00');
     const booked = await bookFreeService(csm(), {
       accountId: account.id,
       serviceId: service.id,
@@ -257,11 +247,13 @@ test('a close lists every blocker, moves nothing, and the same key answers the s
 });
 
 test('a closed budget refuses every money mutation until FINANCE reopens it with a reason', async () => {
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance().actor!, {
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
     amount: '300.00',
   });
-  const other = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '300.00' });
-  const service = await createFreeService(database.db, actorOf(users.admin), '10.00');
+  const other = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+    amount: '300.00',
+  });
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '10.00');
   const pending = await requestBudgetTransfer(finance(), {
     fromBudgetId: other.budget.id,
     toBudgetId: budget.id,
@@ -332,11 +324,11 @@ test('a closed budget refuses every money mutation until FINANCE reopens it with
     idempotencyKey: key(),
   });
   expect([reopened.closedAt, reopened.closedBy]).toEqual([null, null]);
-  const audit = await database
+  const audit = await world.database
     .db('audit_log')
     .where({ entity_id: budget.id, action: 'budget.reopen' })
     .first();
-  expect([audit.actor_user_id, audit.after.reason]).toEqual([users.finance.user.id, 'late invoice']);
+  expect([audit.actor_user_id, audit.after.reason]).toEqual([world.users.finance.user.id, 'late invoice']);
   expect(
     await refusal(() =>
       reopenBudget(finance(), { budgetId: budget.id, reason: 'again', idempotencyKey: key() }),
@@ -350,12 +342,12 @@ test('a closed budget refuses every money mutation until FINANCE reopens it with
     idempotencyKey: key(),
   });
   expect((await book()).state).toBe('BOOKED');
-  expect(await ledgerMismatches(database.db, budget.id)).toEqual([]);
+  expect(await ledgerMismatches(world.database.db, budget.id)).toEqual([]);
 });
 
 test('a transfer requested before a close is refused at its approval once a budget is closed', async () => {
-  const a = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '100.00' });
-  const b = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '100.00' });
+  const a = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, { amount: '100.00' });
+  const b = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, { amount: '100.00' });
   const transfer = await requestBudgetTransfer(finance(), {
     fromBudgetId: a.budget.id,
     toBudgetId: b.budget.id,
@@ -364,7 +356,10 @@ test('a transfer requested before a close is refused at its approval once a budg
     idempotencyKey: key(),
   });
   // Closed directly, as a close racing the request can leave it (the close counted no transfer yet).
-  await database.db('budgets').where({ id: b.budget.id }).update({ closed_at: database.db.fn.now() });
+  await world.database
+    .db('budgets')
+    .where({ id: b.budget.id })
+    .update({ closed_at: world.database.db.fn.now() });
   expect(
     await refusal(() =>
       decideBudgetTransfer(sales(), { transferId: transfer.id, approve: true, idempotencyKey: key() }),
@@ -402,22 +397,30 @@ test('the carry-over policy: FINANCE sets 0–100% with two decimals for A and C
   expect((await refusal(() => setCarryOverPolicy(csm(), { tier: 'A', maxPercent: d('5') }))).error).toBe(
     'ForbiddenActionError',
   );
-  const audits = await database
+  const audits = await world.database
     .db('audit_log')
     .where({ action: 'carryOverPolicy.set', entity_id: 'A' })
     .orderBy('id')
     .select('before', 'after', 'actor_user_id');
   expect(audits.slice(-2)).toEqual([
-    { before: { maxPercent: '0' }, after: { maxPercent: '12.5' }, actor_user_id: users.finance.user.id },
-    { before: { maxPercent: '12.5' }, after: { maxPercent: '0' }, actor_user_id: users.finance.user.id },
+    {
+      before: { maxPercent: '0' },
+      after: { maxPercent: '12.5' },
+      actor_user_id: world.users.finance.user.id,
+    },
+    {
+      before: { maxPercent: '12.5' },
+      after: { maxPercent: '0' },
+      actor_user_id: world.users.finance.user.id,
+    },
   ]);
 });
 
 test('a close raced against 20 bookings: each booking lands before the close (which then refuses) or is refused', async () => {
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance().actor!, {
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
     amount: '1000.00',
   });
-  const service = await createFreeService(database.db, actorOf(users.admin), '10.00');
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '10.00');
   const bookings = Array.from({ length: 20 }, () =>
     bookFreeService(csm(), {
       accountId: account.id,
@@ -437,13 +440,16 @@ test('a close raced against 20 bookings: each booking lands before the close (wh
   expect(landed + refused).toBe(20);
   // Closed only if no booking landed first; blocked by the open bookings otherwise.
   expect(closed).toBe(landed === 0 ? 'closed' : 'BudgetCloseBlockedError');
-  expect(await ledgerMismatches(database.db, budget.id)).toEqual([]);
-  const open = await database.db('bookings').where({ budget_id: budget.id, state: 'BOOKED' }).count('* as n');
+  expect(await ledgerMismatches(world.database.db, budget.id)).toEqual([]);
+  const open = await world.database
+    .db('bookings')
+    .where({ budget_id: budget.id, state: 'BOOKED' })
+    .count('* as n');
   expect(Number(open[0]!.n)).toBe(landed);
 });
 
 test('only FINANCE closes; an unknown or malformed budget is named', async () => {
-  const { budget } = await keyAccountWithBudget(database.db, org, finance().actor!);
+  const { budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!);
   expect(await refusal(() => closeBudget(csm(), { budgetId: budget.id, idempotencyKey: key() }))).toEqual({
     error: 'ForbiddenActionError',
     field: null,
@@ -463,7 +469,7 @@ test('only FINANCE closes; an unknown or malformed budget is named', async () =>
 test('closing a fiscal year closes all its open budgets or, while any is blocked, none', async () => {
   const fy = year + 3; // a year of its own: no other test's budgets
   const budgetOf = async (tier: 'A' | 'C', fiscalYear: number, amount: string, accountId?: string) => {
-    const id = accountId ?? (await org.customer(tier, { csm: org.csm.id })).id;
+    const id = accountId ?? (await world.org.customer(tier, { csm: world.org.csm.id })).id;
     const budget = await createBudget(finance(), {
       accountId: id,
       fiscalYear,
@@ -525,7 +531,7 @@ test('closing a fiscal year closes all its open budgets or, while any is blocked
         },
       ]),
     );
-    const closedNow = await database
+    const closedNow = await world.database
       .db('budgets')
       .where({ fiscal_year: fy })
       .whereNotNull('closed_at')
@@ -545,7 +551,7 @@ test('closing a fiscal year closes all its open budgets or, while any is blocked
       ['CARRY_OUT', '10.00'],
     ]);
     expect((await closingEntries(a.budget.id)).map((x) => [x[0], x[1]])).toEqual([['LAPSE', '100.00']]);
-    const audits = await database
+    const audits = await world.database
       .db('audit_log')
       .whereIn('entity_id', all)
       .where({ action: 'budget.close' })
@@ -563,7 +569,7 @@ test('closing a fiscal year closes all its open budgets or, while any is blocked
     expect(
       (await refusal(() => closeFiscalYear(csm(), { fiscalYear: fy, idempotencyKey: key() }))).error,
     ).toBe('ForbiddenActionError');
-    for (const id of all) expect(await ledgerMismatches(database.db, id)).toEqual([]);
+    for (const id of all) expect(await ledgerMismatches(world.database.db, id)).toEqual([]);
   } finally {
     await setCarryOverPolicy(finance(), { tier: 'C', maxPercent: d('0') });
   }
@@ -573,5 +579,5 @@ type Refusal = { error: string; field: string | null; message: string };
 const refusal = async (call: () => Promise<unknown>) => (await refusalOf(call)) as Refusal;
 
 async function nameOf(accountId: string): Promise<string> {
-  return (await database.db('customers').where({ id: accountId }).first('name')).name as string;
+  return (await world.database.db('customers').where({ id: accountId }).first('name')).name as string;
 }

@@ -5,18 +5,8 @@
 // holding KEY SHARE on its giving budget waited for the receiving one, which a transfer decision
 // held while it waited for the giving one. PostgreSQL broke that deadlock by failing one of them
 // (seen once in money-model.test.ts under CI). In-process, on real transactions.
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { createStandardUsers } from '../support/factories';
-import { createOrg, type Org } from '../support/org';
-import {
-  actorOf,
-  config,
-  contextFor,
-  createFreeService,
-  inDays,
-  key,
-  keyAccountWithBudget,
-} from '../support/money';
+import { moneyWorld } from '../support/money-world';
+import { actorOf, config, createFreeService, inDays, key, keyAccountWithBudget } from '../support/money';
 import * as repository from '../../src/modules/budgets/repository';
 import {
   adjustBudget,
@@ -31,20 +21,9 @@ import { deliverTheGeneralWay } from '../../src/modules/budgets/deliver';
 import { rollUpBatch } from '../../src/modules/reports/rollup';
 import { Decimal } from '../../src/shared/money';
 
-let database: TestDatabase;
-let users: Awaited<ReturnType<typeof createStandardUsers>>;
-let org: Org;
+const world = moneyWorld({ poolMax: 6 });
+const { csm, finance, sales } = world;
 
-beforeAll(async () => {
-  database = await createTestDatabase({ poolMax: 6 });
-  users = await createStandardUsers(database.db);
-  org = await createOrg(database.db, users);
-});
-afterAll(async () => database.drop());
-
-const csm = () => contextFor(database.db, actorOf(users.csm, org.csm.id));
-const finance = () => contextFor(database.db, actorOf(users.finance));
-const sales = () => contextFor(database.db, actorOf(users.salesLeader));
 const WAIT_MS = 3_000;
 
 /** 'done' if the work finished within WAIT_MS, else 'waiting' (the work goes on; its promise is returned). */
@@ -61,8 +40,10 @@ async function within<T>(work: Promise<T>): Promise<'done' | 'waiting'> {
 }
 
 async function twoBudgets() {
-  const giver = await keyAccountWithBudget(database.db, org, finance().actor!, { amount: '500.00' });
-  const taker = await keyAccountWithBudget(database.db, org, finance().actor!, {
+  const giver = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
+    amount: '500.00',
+  });
+  const taker = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
     amount: '500.00',
     tier: 'C',
   });
@@ -73,7 +54,7 @@ test('a transfer request is not held up by a budget a decision has locked, so th
   const { giver, taker } = await twoBudgets();
   // A decision locks both budgets in id order. Here it has locked the receiving budget and is
   // about to lock the giving one: the order it takes when the receiving id sorts first.
-  const decision = await database.db.transaction();
+  const decision = await world.database.db.transaction();
   try {
     await repository.findBudgetById(decision, taker, { locked: true });
     const request = requestBudgetTransfer(csm(), {
@@ -96,12 +77,12 @@ test('a transfer request is not held up by a budget a decision has locked, so th
 
 test('every money path goes ahead while a foreign-key check holds KEY SHARE on its budget', async () => {
   const { giver, taker } = await twoBudgets();
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance().actor!, {
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!, {
     amount: '1000.00',
   });
-  const admin = actorOf(users.admin);
-  const service = await createFreeService(database.db, admin, '60.00');
-  const beyondTheBudget = await createFreeService(database.db, admin, '5000.00');
+  const admin = actorOf(world.users.admin);
+  const service = await createFreeService(world.database.db, admin, '60.00');
+  const beyondTheBudget = await createFreeService(world.database.db, admin, '5000.00');
   const book = (changes: Record<string, unknown> = {}) =>
     bookFreeService(csm(), {
       accountId: account.id,
@@ -163,7 +144,7 @@ test('every money path goes ahead while a foreign-key check holds KEY SHARE on i
   };
   const outcomes: Record<string, string> = {};
   for (const [name, path] of Object.entries(paths)) {
-    const check = await database.db.transaction();
+    const check = await world.database.db.transaction();
     try {
       await check.raw('select id from budgets where id = any(?::uuid[]) for key share', [path.budgets]);
       const work = path.run();
@@ -178,18 +159,18 @@ test('every money path goes ahead while a foreign-key check holds KEY SHARE on i
 });
 
 test('the report roll-up goes ahead while a money path holds a budget it rolls up', async () => {
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance().actor!);
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance().actor!);
   await bookFreeService(csm(), {
     accountId: account.id,
-    serviceId: (await createFreeService(database.db, actorOf(users.admin), '25.00')).id,
+    serviceId: (await createFreeService(world.database.db, actorOf(world.users.admin), '25.00')).id,
     plannedDate: inDays(3),
     idempotencyKey: key(),
   });
-  const money = await database.db.transaction();
+  const money = await world.database.db.transaction();
   try {
     await repository.findBudgetById(money, budget.id, { locked: true });
     // The roll-up writes a row per budget, whose foreign key takes KEY SHARE on this one.
-    const rolled = rollUpBatch(database.db, config.fiscal);
+    const rolled = rollUpBatch(world.database.db, config.fiscal);
     const outcome = await within(rolled);
     await money.commit();
     expect([outcome, await rolled]).toEqual(['done', expect.any(Number)]);
@@ -197,6 +178,9 @@ test('the report roll-up goes ahead while a money path holds a budget it rolls u
   } finally {
     if (!money.isCompleted()) await money.rollback();
   }
-  const rolledUp = await database.db('ledger_rollup_budgets').where({ budget_id: budget.id }).count('* as n');
+  const rolledUp = await world.database
+    .db('ledger_rollup_budgets')
+    .where({ budget_id: budget.id })
+    .count('* as n');
   expect(Number(rolledUp[0]!.n)).toBeGreaterThan(0);
 });
