@@ -18,5 +18,6 @@ import '../modules/reports/roi/graphql';
 import '../modules/reports/coverage-gaps/graphql';
 import '../modules/reports/signals/graphql';
 import '../modules/events/graphql';
+import '../modules/webhooks/graphql';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -19,6 +19,10 @@ export const EventTypeEnum = builder.enumType('EventType', {
       value: 'budget.threshold_resolved',
       description: 'An adjustment or release brought used back under a threshold.',
     },
+    BUDGET_FORECAST_OVERRUN: {
+      value: 'budget.forecast_overrun',
+      description: 'The burn forecast says the budget runs out before the fiscal year ends (checked daily).',
+    },
     BOOKING_EXCEPTION_REQUESTED: {
       value: 'booking.exception_requested',
       description: 'A booking over the budget waits for a SALES_LEADER.',
@@ -26,6 +30,10 @@ export const EventTypeEnum = builder.enumType('EventType', {
     BOOKING_EXCEPTION_DECIDED: {
       value: 'booking.exception_decided',
       description: 'A SALES_LEADER approved or rejected a booking exception.',
+    },
+    RESERVATION_EXPIRING: {
+      value: 'reservation.expiring',
+      description: 'A booking still undelivered lapses within 3 days, releasing its reservation.',
     },
     RESERVATION_EXPIRED: {
       value: 'reservation.expired',
@@ -38,6 +46,10 @@ export const EventTypeEnum = builder.enumType('EventType', {
     BUDGET_TRANSFER_DECIDED: {
       value: 'budget_transfer.decided',
       description: 'A transfer was approved or rejected.',
+    },
+    FISCAL_YEAR_CLOSING: {
+      value: 'fiscal_year.closing',
+      description: 'The fiscal year ends within 30 days; the payload gives what the budget leaves unused.',
     },
   },
 });

@@ -57,16 +57,22 @@ export function notificationMessage(event: Pick<StoredEvent, 'type' | 'payload'>
       return `FY${p.fiscalYear} budget reached ${p.thresholdPercent}% used: ${p.used} of ${p.allocated} ${p.currency}`;
     case 'budget.threshold_resolved':
       return `FY${p.fiscalYear} budget back under ${p.thresholdPercent}% used: ${p.used} of ${p.allocated} ${p.currency}`;
+    case 'budget.forecast_overrun':
+      return `FY${p.fiscalYear} budget forecast to run out on ${p.runOutDate}: ${p.projected} projected of ${p.allocated} allocated`;
     case 'booking.exception_requested':
       return `exception requested for a booking of ${p.settlementPrice} ${p.currency}: ${p.reason}`;
     case 'booking.exception_decided':
       return `booking exception ${p.approved ? 'approved' : 'rejected'}${p.reason ? `: ${p.reason}` : ''}`;
+    case 'reservation.expiring':
+      return `booking planned ${p.plannedDate} lapses on ${p.lapsesOn} unless delivered; ${p.reserved} ${p.currency} reserved`;
     case 'reservation.expired':
       return `booking planned ${p.plannedDate} expired undelivered; ${p.released} ${p.currency} released`;
     case 'budget_transfer.requested':
       return `transfer of ${p.amount} ${p.currency} requested`;
     case 'budget_transfer.decided':
       return `transfer of ${p.amount} ${p.currency} ${p.approved ? 'approved' : 'rejected'}${p.reason ? `: ${p.reason}` : ''}`;
+    case 'fiscal_year.closing':
+      return `FY${p.fiscalYear} ends after ${p.lastDay}: ${p.unused} of ${p.allocated} ${p.currency} unused`;
     default:
       return event.type;
   }

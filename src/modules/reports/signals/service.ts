@@ -125,8 +125,18 @@ export async function burnRate(
   // A CSM sees the forecasts of their own accounts (their board flags them); the others see all.
   const scope = csmScope(context.actor);
   const fiscalYear = validateFiscalYear(fiscalYearInput, 'fiscalYear');
+  return burnForecasts(context, fiscalYear, at ?? DateTime.now(), scope, accountId);
+}
+
+/** The forecast of each open budget of a year at `now`: the report above, and the daily alert. */
+export async function burnForecasts(
+  context: Pick<UseCaseContext, 'db' | 'fiscalCalendar'>,
+  fiscalYear: number,
+  now: DateTime,
+  scope: string | null,
+  accountId: string | null,
+): Promise<BurnView[]> {
   const range = fiscalYearRange(context.fiscalCalendar, fiscalYear);
-  const now = at ?? DateTime.now();
   const yearMs = range.end.toMillis() - range.start.toMillis();
   const elapsed = (now.toMillis() - range.start.toMillis()) / yearMs;
   const settings = await signals.findSettings(context.db);
