@@ -52,6 +52,13 @@ const schema = z.object({
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: integerString(0, 1_000_000).default(120),
   IDEMPOTENCY_KEY_RETENTION_HOURS: integerString(1, 8_760).default(168),
   TOKEN_CACHE_MS: integerString(0, 60_000).default(5_000),
+  JOB_CONCURRENCY: integerString(1, 32).default(4),
+  JOB_POLL_INTERVAL_MS: integerString(50, 60_000).default(1_000),
+  WEBHOOK_TIMEOUT_MS: integerString(100, 60_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: integerString(10, 3_600_000).default(5_000),
+  WEBHOOK_RETRY_WINDOW_MS: integerString(1_000, 2_592_000_000).default(259_200_000),
+  WEBHOOK_DISABLE_AFTER_MS: integerString(1_000, 2_592_000_000).default(259_200_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanString.default(false),
 });
 
 export type Config = {
@@ -95,6 +102,20 @@ export type Config = {
   idempotencyKeyRetentionHours: number;
   /** How long an instance remembers who a token names (users/token-cache.ts); 0: not at all. */
   tokenCacheMs: number;
+  /** The job queue (src/jobs): jobs run at once per instance, and how often it looks for due ones. */
+  jobs: { concurrency: number; pollIntervalMs: number };
+  webhooks: {
+    /** One attempt's limit, connect to last byte. */
+    timeoutMs: number;
+    /** The first retry's delay; each next one is 4 times longer (capped at 12 h), ±20% jitter. */
+    retryBaseMs: number;
+    /** No retry starts later than this after the first attempt (3 days). */
+    retryWindowMs: number;
+    /** An endpoint failing without a success for this long (and 5 attempts) is disabled. */
+    disableAfterMs: number;
+    /** Loopback, private and link-local addresses: refused unless this is set (tests set it). */
+    allowPrivateTargets: boolean;
+  };
 };
 
 export class ConfigError extends Error {
@@ -170,5 +191,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     anonymousRateLimitPerMinute: v.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
     idempotencyKeyRetentionHours: v.IDEMPOTENCY_KEY_RETENTION_HOURS,
     tokenCacheMs: v.TOKEN_CACHE_MS,
+    jobs: { concurrency: v.JOB_CONCURRENCY, pollIntervalMs: v.JOB_POLL_INTERVAL_MS },
+    webhooks: {
+      timeoutMs: v.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: v.WEBHOOK_RETRY_BASE_MS,
+      retryWindowMs: v.WEBHOOK_RETRY_WINDOW_MS,
+      disableAfterMs: v.WEBHOOK_DISABLE_AFTER_MS,
+      allowPrivateTargets: v.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    },
   };
 }

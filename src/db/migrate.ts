@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Database } from './knex';
+import { migrateQueue } from '../jobs/graphile';
 
 const compiled = path.extname(__filename) === '.js';
 /** migrations/ beside src/: the sources, or their compiled forms under dist/. */
@@ -33,7 +34,9 @@ export const migrationConfig: Knex.MigratorConfig = {
   tableName: 'knex_migrations',
 };
 
+/** graphile-worker's schema first (the triggers that enqueue jobs call it), then ours. */
 export async function migrateToLatest(db: Database): Promise<string[]> {
+  await migrateQueue(db);
   const [, applied] = (await db.migrate.latest(migrationConfig)) as [number, string[]];
   return applied;
 }
