@@ -108,7 +108,7 @@ afterAll(async () => {
 const examples = examplesOf(README);
 
 test('the README has its GraphQL examples, each naming a demo token', () => {
-  expect(examples).toHaveLength(18);
+  expect(examples).toHaveLength(19);
   expect(new Set(examples.map((e) => e.token))).toEqual(
     new Set(['demo_admin_token', 'demo_csm_token', 'demo_finance_token', 'demo_sales_leader_token']),
   );

@@ -170,6 +170,11 @@ export const QUERIES: Record<string, Row> = {
   },
   overrunPolicy: { expected: EVERYONE, document: `{ overrunPolicy(tier: A) }`, variables: () => ({}) },
   alertThresholds: { expected: EVERYONE, document: `{ alertThresholds(tier: A) }`, variables: () => ({}) },
+  webhookEndpoints: {
+    expected: ADMIN_ONLY,
+    document: `{ webhookEndpoints { id deliveries(first: 5) { edges { node { id attempts { attempt } } } } } }`,
+    variables: () => ({}),
+  },
   notifications: {
     expected: OWN_ACCOUNT_LIST,
     document: `{ notifications(first: 20) { edges { node { account { id } } } } }`,
@@ -473,6 +478,28 @@ export const MUTATIONS: Record<string, Row> = {
     document: m('($o: ID!)', 'setOpportunityStage(opportunityId: $o, stage: REGISTERED)'),
     variables: async (f) => ({ o: await f.hatchedOpportunity() }),
   },
+  registerWebhookEndpoint: {
+    expected: ADMIN_ONLY,
+    document: withInput('registerWebhookEndpoint', 'RegisterWebhookEndpointInput'),
+    variables: () => ({
+      input: { url: `https://hooks.example.com/${uniq()}`, eventTypes: ['BUDGET_THRESHOLD_CROSSED'] },
+    }),
+  },
+  rotateWebhookSecret: {
+    expected: ADMIN_ONLY,
+    document: m('($e: ID!)', 'rotateWebhookSecret(endpointId: $e)'),
+    variables: async (f) => ({ e: (await f.webhookDelivery()).endpointId }),
+  },
+  setWebhookEndpointEnabled: {
+    expected: ADMIN_ONLY,
+    document: m('($e: ID!)', 'setWebhookEndpointEnabled(endpointId: $e, enabled: false)'),
+    variables: async (f) => ({ e: (await f.webhookDelivery()).endpointId }),
+  },
+  redeliverWebhook: {
+    expected: ADMIN_ONLY,
+    document: m('($d: ID!)', 'redeliverWebhook(deliveryId: $d)'),
+    variables: async (f) => ({ d: (await f.webhookDelivery()).deliveryId }),
+  },
   markNotificationsRead: {
     expected: EVERYONE,
     document: m('($ids: [ID!]!)', 'markNotificationsRead(ids: $ids)'),
@@ -763,6 +790,29 @@ export async function buildFixture(db: Database, server: TestServer) {
         { input: { budgetId: budget.id, idempotencyKey: crypto.randomUUID() } },
       );
       return budget.id;
+    },
+    /** An endpoint (never called: example.com) with one finished delivery of an event of the own account. */
+    webhookDelivery: async () => {
+      const [endpoint] = await db('webhook_endpoints')
+        .insert({
+          url: `https://hooks.example.com/${uniq()}`,
+          secret: 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0',
+          created_by: users.admin.user.id,
+        })
+        .returning('id');
+      const [event] = await db('events')
+        .insert({ type: 'fiscal_year.closing', account_id: own.account.id, payload: {} })
+        .returning('id');
+      const [delivery] = await db('webhook_deliveries')
+        .insert({
+          endpoint_id: endpoint.id,
+          event_id: event.id,
+          state: 'SUCCEEDED',
+          attempt_count: 1,
+          finished_at: db.fn.now(),
+        })
+        .returning('id');
+      return { endpointId: endpoint.id as string, deliveryId: `whd_${delivery.id}` };
     },
     requestedTransfer: () =>
       create(
