@@ -58,7 +58,7 @@ export function notificationMessage(event: Pick<StoredEvent, 'type' | 'payload'>
     case 'budget.threshold_resolved':
       return `FY${p.fiscalYear} budget back under ${p.thresholdPercent}% used: ${p.used} of ${p.allocated} ${p.currency}`;
     case 'budget.forecast_overrun':
-      return `FY${p.fiscalYear} budget forecast to run out on ${p.runOutDate}: ${p.projected} projected of ${p.allocated} allocated`;
+      return `FY${p.fiscalYear} budget forecast to run out on ${p.runOutDate}: ${p.projected} projected of ${p.allocated} ${p.currency} allocated`;
     case 'booking.exception_requested':
       return `exception requested for a booking of ${p.settlementPrice} ${p.currency}: ${p.reason}`;
     case 'booking.exception_decided':
