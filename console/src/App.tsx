@@ -1,10 +1,10 @@
 // The console's frame: sign-in until a token is accepted, then the header (who is signed in,
 // language, money unit, sign out), the navigation of what the user's roles may use, and the
 // screen. The API enforces every permission; the console only hides what would be refused.
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Provider, useQuery } from 'urql';
-import { Link, Redirect, Route, Switch } from 'wouter';
-import { createClient } from './client';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { createClient, UNREAD_CHANGED } from './client';
 import { dayIn, type Locale, type MoneyUnit } from './format';
 import { graphql } from './graphql';
 import { activate, LOCALES, t } from './i18n';
@@ -23,6 +23,21 @@ const Account = lazy(() => import('./screens/account/Account').then((m) => ({ de
 const Budgets = lazy(() => import('./screens/budgets/Budgets').then((m) => ({ default: m.Budgets })));
 const TierReview = lazy(() => import('./screens/TierReview').then((m) => ({ default: m.TierReview })));
 const Roi = lazy(() => import('./screens/Roi').then((m) => ({ default: m.Roi })));
+const Notifications = lazy(() =>
+  import('./screens/Notifications').then((m) => ({ default: m.Notifications })),
+);
+const Webhooks = lazy(() => import('./screens/Webhooks').then((m) => ({ default: m.Webhooks })));
+
+/** How often the navigation asks how many notifications are unread. */
+const UNREAD_POLL_MS = 60_000;
+
+const UnreadQuery = graphql(`
+  query Unread {
+    notifications(first: 1, unreadOnly: true) {
+      totalCount
+    }
+  }
+`);
 
 const MeQuery = graphql(`
   query Me {
@@ -39,6 +54,34 @@ const MeQuery = graphql(`
   }
 `);
 
+/** The feed's link, with how many are unread: asked again every minute, on every screen change and when the feed marks some read. */
+function FeedLink() {
+  const [{ data }, refetch] = useQuery({ query: UnreadQuery, requestPolicy: 'cache-and-network' });
+  const [location] = useLocation();
+  useEffect(() => {
+    const again = () => refetch({ requestPolicy: 'network-only' });
+    const timer = setInterval(again, UNREAD_POLL_MS);
+    window.addEventListener(UNREAD_CHANGED, again);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener(UNREAD_CHANGED, again);
+    };
+  }, [refetch]);
+  useEffect(() => refetch({ requestPolicy: 'network-only' }), [location, refetch]);
+  const unread = data?.notifications?.totalCount ?? 0;
+  return (
+    <Link href="/notifications">
+      {t('nav.notifications')}
+      {unread > 0 && (
+        <span className="badge" data-unread={unread}>
+          {' '}
+          {t('nav.unread', { count: unread })}
+        </span>
+      )}
+    </Link>
+  );
+}
+
 function Nav() {
   const { can } = usePrefs();
   const links: [string, MessageId, boolean][] = [
@@ -49,6 +92,7 @@ function Nav() {
     ['/allocation', 'nav.allocation', can('FINANCE', 'SALES_LEADER', 'ADMIN')],
     ['/roi', 'nav.roi', can('FINANCE', 'SALES_LEADER', 'ADMIN')],
     ['/tiers', 'nav.tiers', can('SALES_LEADER', 'ADMIN')],
+    ['/webhooks', 'nav.webhooks', can('ADMIN')],
   ];
   return (
     <nav aria-label={t('nav.main')}>
@@ -60,6 +104,9 @@ function Nav() {
               <Link href={href}>{t(label)}</Link>
             </li>
           ))}
+        <li>
+          <FeedLink />
+        </li>
       </ul>
     </nav>
   );
@@ -77,6 +124,8 @@ function Screens() {
       {can('FINANCE', 'SALES_LEADER', 'ADMIN') && <Route path="/allocation" component={Allocation} />}
       {can('FINANCE', 'SALES_LEADER', 'ADMIN') && <Route path="/roi" component={Roi} />}
       {can('SALES_LEADER', 'ADMIN') && <Route path="/tiers" component={TierReview} />}
+      <Route path="/notifications" component={Notifications} />
+      {can('ADMIN') && <Route path="/webhooks" component={Webhooks} />}
       <Route>
         <Redirect to={can('SALES_LEADER') && !can('CSM') ? '/approvals' : '/accounts'} />
       </Route>

@@ -16,3 +16,6 @@ export function createClient(): Client {
     },
   });
 }
+
+/** Dispatched on window when notifications were marked read: the menu's unread count asks again. */
+export const UNREAD_CHANGED = 'service-ledger:unread-changed';

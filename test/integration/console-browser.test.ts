@@ -236,8 +236,8 @@ test('a CSM has no approvals and no finance, ROI or tier screens: no link is sho
   await signInAs(page, 'csm');
   await page.getByRole('heading', { name: `My accounts, FY${fiscalYear}` }).waitFor();
   const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
-  expect(links).toEqual(['My accounts', 'Book a service']);
-  for (const address of ['/approvals', '/budgets', '/allocation', '/roi', '/tiers']) {
+  expect(links).toEqual(['My accounts', 'Book a service', expect.stringMatching(/^Notifications/)]);
+  for (const address of ['/approvals', '/budgets', '/allocation', '/roi', '/tiers', '/webhooks']) {
     await page.goto(`${server.baseUrl}${address}`);
     await page.getByRole('heading', { name: `My accounts, FY${fiscalYear}` }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/accounts');
@@ -726,5 +726,166 @@ test('a sales leader reviews the tier proposals with their figures and applies o
       ) === names,
     JSON.stringify(after.map((p) => p.account.name)),
   );
+  await context.close();
+});
+
+test('a CSM reads the notification feed: the unread count in the menu and the list are the API’s, and marking one read lowers both', async () => {
+  // A notification of the CSM's own account, caused through the API: a transfer requested from it.
+  type Feed = {
+    notifications: {
+      totalCount: number;
+      edges: { node: { id: string; type: string; read: boolean; payload: unknown } }[];
+    };
+  };
+  const feed = (unreadOnly: boolean) =>
+    api<Feed>(
+      'csm',
+      `query($u: Boolean) { notifications(first: 100, unreadOnly: $u) { totalCount edges { node { id type read payload } } } }`,
+      { u: unreadOnly },
+    );
+  const unreadBefore = (await feed(true)).notifications.totalCount;
+  expect(unreadBefore).toBeGreaterThan(0);
+  const { context, page } = await session('zh-CN');
+  await signInAs(page, 'csm');
+  const menu = page.getByRole('navigation', { name: '主导航' });
+  await menu.locator(`[data-unread="${unreadBefore}"]`).waitFor();
+  await expect(menu.getByRole('link', { name: /^通知/ }).innerText()).resolves.toBe(
+    `通知 （${unreadBefore} 条未读）`,
+  );
+  await menu.getByRole('link', { name: /^通知/ }).click();
+  await page.getByRole('heading', { name: '通知' }).waitFor();
+  const all = (await feed(false)).notifications;
+  await page.getByText(`共 ${all.totalCount} 条通知，显示 ${Math.min(all.totalCount, 100)} 条`).waitFor();
+  // A threshold crossing as the console words it in Chinese, its amounts formatted from the payload.
+  const crossing = all.edges
+    .map((edge) => edge.node)
+    .find((node) => node.type === 'BUDGET_THRESHOLD_CROSSED')!;
+  const p = crossing.payload as {
+    fiscalYear: number;
+    thresholdPercent: string;
+    used: string;
+    allocated: string;
+  };
+  const row = page.locator(`[data-notification="${crossing.id}"]`);
+  await row.getByText('预算越过阈值').waitFor();
+  await row
+    .getByText(
+      `FY${p.fiscalYear} 预算已用达到 ${p.thresholdPercent}%：${yuan(p.allocated)} 中已用 ${yuan(p.used)}`,
+    )
+    .waitFor();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'notifications.png'), fullPage: true });
+
+  const firstUnread = (await feed(true)).notifications.edges[0]!.node;
+  await page
+    .locator(`[data-notification="${firstUnread.id}"]`)
+    .getByRole('button', { name: /^标为已读/ })
+    .click();
+  await page.locator(`[data-notification="${firstUnread.id}"][data-read="true"]`).waitFor();
+  expect((await feed(true)).notifications.totalCount).toBe(unreadBefore - 1);
+  // The menu's count follows at once.
+  if (unreadBefore > 1) await menu.locator(`[data-unread="${unreadBefore - 1}"]`).waitFor();
+  else await menu.locator('[data-unread]').waitFor({ state: 'detached' });
+  await page.getByRole('checkbox', { name: '只看未读' }).check();
+  await page.getByText(`共 ${unreadBefore - 1} 条通知`).waitFor();
+  await expect(page.locator(`[data-notification="${firstUnread.id}"]`).count()).resolves.toBe(0);
+  // And on the next screen.
+  await page.getByRole('link', { name: '我的客户' }).click();
+  if (unreadBefore > 1) await menu.locator(`[data-unread="${unreadBefore - 1}"]`).waitFor();
+  else await menu.locator('[data-unread]').waitFor({ state: 'detached' });
+  await context.close();
+});
+
+test('finance sets the alert thresholds of a tier; a repeated threshold is refused next to the field', async () => {
+  const { context, page } = await session('en-US');
+  await signInAs(page, 'finance');
+  await page.getByRole('link', { name: 'Budgets' }).click();
+  const tierA = page.getByLabel('Tier A thresholds (%)');
+  await expect(tierA.inputValue()).resolves.toBe('75, 90, 100');
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await tierA.fill('80, 80');
+  await page.locator('[data-thresholds="A"]').getByRole('button', { name: 'Save' }).click();
+  await page
+    .locator('[data-thresholds="A"]')
+    .getByRole('alert')
+    .filter({ hasText: 'each threshold once' })
+    .waitFor();
+  await expect(tierA.getAttribute('aria-invalid')).resolves.toBe('true');
+  await tierA.fill('80, 95.5');
+  await page.locator('[data-thresholds="A"]').getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Tier A alerts at 80%, 95.5%.' }).waitFor();
+  expect(await api<{ alertThresholds: string[] }>('csm', `{ alertThresholds(tier: A) }`)).toEqual({
+    alertThresholds: ['80', '95.5'],
+  });
+  await api(
+    'finance',
+    `mutation { setAlertThresholds(tier: A, percents: ["75", "90", "100"]) { __typename } }`,
+  );
+  await context.close();
+});
+
+test('an admin registers a webhook endpoint, sees its secret once, follows a delivery, disables it, rotates the secret and sends a delivery again', async () => {
+  const { context, page } = await session('en-US');
+  await signInAs(page, 'admin');
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByText('No endpoints registered.').waitFor();
+  // Loopback is refused (this server does not allow private targets), beside the field.
+  await page.getByLabel('URL').fill('http://127.0.0.1:9/hooks');
+  await page.getByRole('button', { name: 'Register', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'loopback or private address' }).waitFor();
+  await expect(page.getByLabel('URL').getAttribute('aria-invalid')).resolves.toBe('true');
+  const url = 'https://hooks.example.com/ledger';
+  await page.getByLabel('URL').fill(url);
+  await page.getByLabel('Description').fill('CRM sync');
+  await page.getByRole('checkbox', { name: 'Fiscal year closing' }).check();
+  await page.getByRole('button', { name: 'Register', exact: true }).click();
+  const shown = await page.locator('[data-secret]').innerText();
+  expect(shown).toMatch(/^whsec_/);
+  const stored = await database.db('webhook_endpoints').where({ url }).first();
+  expect(stored).toMatchObject({
+    secret: shown,
+    event_types: ['fiscal_year.closing'],
+    description: 'CRM sync',
+  });
+  const endpoint = page.locator(`[data-endpoint="${url}"]`);
+  await endpoint.getByText('Fiscal year closing').waitFor();
+  await endpoint.getByText('Enabled').waitFor();
+  expect(await accessibilityViolations(page)).toEqual([]);
+
+  // An event of that type: its delivery waits for the job queue (not running beside this test server).
+  const [event] = await database
+    .db('events')
+    .insert({ type: 'fiscal_year.closing', account_id: accountA, payload: { unused: '1.00' } })
+    .returning('id');
+  await endpoint.getByRole('button', { name: 'Refresh' }).click();
+  const row = endpoint.locator('[data-delivery]').first();
+  await row.getByText(`evt_${event.id}`).waitFor();
+  await expect(row.locator('[data-figure="delivery-state"]').innerText()).resolves.toBe('Pending');
+  await endpoint.getByText('Latest 1 of 1 deliveries').waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'webhooks.png'), fullPage: true });
+
+  await endpoint.getByRole('button', { name: 'Disable' }).click();
+  await endpoint.getByText('Disabled: disabled by an ADMIN').waitFor();
+  expect((await database.db('webhook_endpoints').where({ url }).first()).enabled).toBe(false);
+  await endpoint.getByRole('button', { name: 'Enable' }).click();
+  await endpoint.getByText('Enabled').waitFor();
+
+  await endpoint.getByRole('button', { name: 'Rotate secret' }).click();
+  await page.getByText(`Signing secret for ${url}`).waitFor();
+  await expect(page.locator('[data-secret]').innerText()).resolves.not.toBe(shown);
+  const rotated = await database.db('webhook_endpoints').where({ url }).first();
+  expect(rotated.previous_secret).toBe(shown);
+  await expect(page.locator('[data-secret]').innerText()).resolves.toBe(rotated.secret);
+  await endpoint.getByText(/The previous secret signs too until/).waitFor();
+
+  // A finished delivery is sent again on request: a second delivery of the same message.
+  await database
+    .db('webhook_deliveries')
+    .where({ event_id: event.id })
+    .update({ state: 'FAILED', finished_at: database.db.fn.now() });
+  await endpoint.getByRole('button', { name: 'Refresh' }).click();
+  await row.getByRole('button', { name: /^Send delivery/ }).click();
+  await endpoint.getByText('Latest 2 of 2 deliveries').waitFor();
+  await expect(endpoint.getByText(`evt_${event.id}`).count()).resolves.toBe(2);
   await context.close();
 });

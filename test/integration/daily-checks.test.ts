@@ -99,6 +99,7 @@ test('a budget forecast to run out fires once; back on track it is re-armed', as
     budgetId: budget.id,
     fiscalYear: fiscalYearNow(),
     allocated: '100.00',
+    currency: 'CNY',
   });
   expect(new Decimal((overruns[0]![1] as { projected: string }).projected).greaterThan(100)).toBe(true);
   expect(await runDailyChecks(checkContext())).toMatchObject({ forecastOverruns: 0 });

@@ -22,6 +22,7 @@ import { usePrefs } from '../../prefs';
 import { useEveryPage } from '../../pages';
 import { PagesState, QueryError } from '../../ui';
 import { AdjustForm } from './AdjustForm';
+import { AlertThresholds } from './AlertThresholds';
 import { CreateBudget } from './CreateBudget';
 import { RatioForm } from './RatioForm';
 import { Transfers } from './Transfers';
@@ -366,6 +367,7 @@ export function Budgets() {
       />
       <h2>{t('budgets.transfersTitle')}</h2>
       <Transfers />
+      <AlertThresholds />
     </section>
   );
 }
