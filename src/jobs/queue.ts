@@ -38,26 +38,42 @@ type Deps = { db: Database; config: Config; logger: Logger };
 /** A recurring task's job key and queue (one per task: serial across instances). */
 export const recurringKey = (task: string): string => `recurring:${task}`;
 
-/** Runs `work`, records the run in job_runs, and never throws (a recurring job must not fork). */
+/**
+ * Runs `work` and records the run in job_runs. A failure is recorded, then thrown when
+ * `retry` (graphile-worker retries the job with exponential backoff) or swallowed (a recurring
+ * job's next period is its retry, and a throw would fork its chain).
+ */
 async function recorded(
   deps: Deps,
   instanceId: string,
   task: string,
   work: () => Promise<JobDetail>,
+  retry: boolean,
 ): Promise<void> {
   const startedAt = new Date();
-  let outcome: 'DONE' | 'FAILED' = 'DONE';
+  let failure: unknown = null;
   let detail: JobDetail;
   try {
     detail = await work();
   } catch (error) {
-    outcome = 'FAILED';
+    failure = error;
     detail = { error: (error as Error).message };
     deps.logger.error({ err: error, task }, 'background job failed');
   }
+  const outcome = failure === null ? 'DONE' : 'FAILED';
   await recordJobRun(deps.db, { task, instanceId, startedAt, outcome, detail }).catch((error) =>
     deps.logger.error({ err: error, task }, 'cannot record a background job run'),
   );
+  if (failure !== null && retry) throw failure;
+}
+
+/** Whether a task ran (to the end) within the last `minutes`, on any instance. */
+async function ranWithin(db: Database, task: string, minutes: number): Promise<boolean> {
+  const row = await db('job_runs')
+    .where({ task, outcome: 'DONE' })
+    .where('started_at', '>', db.raw('now() - make_interval(mins => ?)', [minutes]))
+    .first('id');
+  return row !== undefined;
 }
 
 type Recurring = { task: string; intervalMs: number; work: () => Promise<JobDetail> };
@@ -83,7 +99,7 @@ function scheduleNext(
 function recurringTask(deps: Deps, instanceId: string, recurring: Recurring): Task {
   return async (_payload, helpers) => {
     try {
-      await recorded(deps, instanceId, recurring.task, recurring.work);
+      await recorded(deps, instanceId, recurring.task, recurring.work, false);
     } finally {
       // The next run, set when this one ends: a killed run is released and runs again instead.
       await scheduleNext(helpers, recurring, 'replace');
@@ -131,16 +147,27 @@ export async function startJobQueue(deps: Deps): Promise<JobQueue> {
   const dailyContext = { db, config, fiscalCalendar: config.fiscal };
   const taskList: Record<string, Task> = {
     release_dead_workers: () =>
-      recorded(deps, instanceId, 'release_dead_workers', async () => ({
-        released: (await releaseDeadWorkers(db)).length,
-      })),
-    daily_checks: () => recorded(deps, instanceId, 'daily_checks', () => runDailyChecks(dailyContext)),
+      recorded(
+        deps,
+        instanceId,
+        'release_dead_workers',
+        async () => ({ released: (await releaseDeadWorkers(db)).length }),
+        true,
+      ),
+    daily_checks: () => recorded(deps, instanceId, 'daily_checks', () => runDailyChecks(dailyContext), true),
     prune_history: () =>
-      recorded(deps, instanceId, 'prune_history', async () => ({
-        idempotencyKeys: await pruneIdempotencyKeys(db, config.idempotencyKeyRetentionHours),
-        jobRuns: await pruneJobRuns(db),
-      })),
-    // Throws on a failed attempt only when graphile should retry it; deliver.ts schedules its own.
+      recorded(
+        deps,
+        instanceId,
+        'prune_history',
+        async () => ({
+          idempotencyKeys: await pruneIdempotencyKeys(db, config.idempotencyKeyRetentionHours),
+          jobRuns: await pruneJobRuns(db),
+        }),
+        true,
+      ),
+    // A receiver's refusal is retried on deliver.ts's own schedule; a database error here throws
+    // and graphile-worker retries the job with its backoff.
     deliver_webhook: (payload) => deliverWebhook({ db, config, logger }, payload),
   };
   for (const item of recurring) taskList[item.task] = recurringTask(deps, instanceId, item);
@@ -176,9 +203,11 @@ export async function startJobQueue(deps: Deps): Promise<JobQueue> {
     await pgPool.end().catch(() => undefined);
     throw error;
   }
-  // The daily checks once at start too (a service started mid-day does not wait for the hour),
-  // and each recurring task's job unless another instance already keeps it scheduled.
-  await runner.addJob('daily_checks', {}, { jobKey: 'startup:daily_checks', jobKeyMode: 'replace' });
+  // The daily checks once at start too (a service started mid-day does not wait for the hour)
+  // unless some instance ran them this hour; and each recurring task's job unless another
+  // instance already keeps it scheduled.
+  if (!(await ranWithin(db, 'daily_checks', 60)))
+    await runner.addJob('daily_checks', {}, { jobKey: 'startup:daily_checks', jobKeyMode: 'unsafe_dedupe' });
   for (const item of recurring) await scheduleNext(runner, item, 'preserve_run_at');
 
   return {

@@ -43,6 +43,7 @@ function gapsBetween(runs: Run[]): number[] {
 
 test('two instances run each periodic task once per period, never overlapping', async () => {
   const env = { ROLLUP_INTERVAL_MS: '300', EXPIRY_SWEEP_INTERVAL_MS: '400', JOB_POLL_INTERVAL_MS: '50' };
+  const startedAt = Date.now();
   const pair = await Promise.all([
     startServerProcess({ databaseUrl: database.url, env }),
     startServerProcess({ databaseUrl: database.url, env }),
@@ -65,6 +66,11 @@ test('two instances run each periodic task once per period, never overlapping', 
     for (const gap of gapsBetween(runs)) expect(gap).toBeGreaterThanOrEqual(periodMs - 20);
     expect(await database.db('job_runs').where({ task, outcome: 'FAILED' })).toEqual([]);
   }
+  // The daily checks: once at start for both instances, and once more per hour boundary the
+  // test crossed (graphile cron at minute 0, taken by one instance).
+  const hour = 3_600_000;
+  const boundaries = Math.floor(Date.now() / hour) - Math.floor(startedAt / hour);
+  expect(await database.db('job_runs').where({ task: 'daily_checks' })).toHaveLength(1 + boundaries);
   // A graceful stop takes each instance's workers off the liveness list.
   expect(await database.db('worker_liveness')).toEqual([]);
 }, 60_000);
