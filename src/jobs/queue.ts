@@ -136,14 +136,9 @@ function recurringWork(deps: Deps): Recurring[] {
   return work;
 }
 
-export async function startJobQueue(deps: Deps): Promise<JobQueue> {
+/** Every task an instance runs: the cron ones (retried by graphile), the deliveries, the recurring. */
+function tasksOf(deps: Deps, instanceId: string, recurring: Recurring[]): Record<string, Task> {
   const { db, config, logger } = deps;
-  const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const liveness = await startLiveness(db, instanceId, logger);
-  const released = await releaseDeadWorkers(db);
-  if (released.length > 0) logger.warn({ workers: released }, 'released the jobs of workers that died');
-
-  const recurring = recurringWork(deps);
   const dailyContext = { db, config, fiscalCalendar: config.fiscal };
   const taskList: Record<string, Task> = {
     release_dead_workers: () =>
@@ -171,6 +166,18 @@ export async function startJobQueue(deps: Deps): Promise<JobQueue> {
     deliver_webhook: (payload) => deliverWebhook({ db, config, logger }, payload),
   };
   for (const item of recurring) taskList[item.task] = recurringTask(deps, instanceId, item);
+  return taskList;
+}
+
+export async function startJobQueue(deps: Deps): Promise<JobQueue> {
+  const { db, config, logger } = deps;
+  const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const liveness = await startLiveness(db, instanceId, logger);
+  const released = await releaseDeadWorkers(db);
+  if (released.length > 0) logger.warn({ workers: released }, 'released the jobs of workers that died');
+
+  const recurring = recurringWork(deps);
+  const taskList = tasksOf(deps, instanceId, recurring);
 
   const events: WorkerEvents = new EventEmitter();
   // Jobs are locked by the pool's id (batched fetch), queues and single jobs by a worker's: both.
