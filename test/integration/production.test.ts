@@ -88,11 +88,20 @@ test('npm run seed refuses NODE_ENV=production, and a database a production serv
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await new Promise<void>((resolve) =>
-    server.stdout.on('data', (chunk: Buffer) => chunk.includes('listening') && resolve()),
-  );
+  let output = '';
+  const exit = new Promise<number | null>((resolve) => server.on('exit', resolve));
+  server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening')) resolve();
+    });
+    void exit.then((code) =>
+      reject(new Error(`the production server exited ${code} before listening: ${output}`)),
+    );
+  });
   server.kill('SIGTERM');
-  await new Promise((resolve) => server.on('exit', resolve));
+  expect([await exit, output]).toEqual([0, expect.any(String)]);
   // Run without NODE_ENV, as someone might by mistake: still refused, still nothing loaded.
   const later = await npmScript('scripts/seed.ts', [], { DATABASE_URL: database.url });
   expect(later.code).toBe(2);

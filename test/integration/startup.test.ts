@@ -115,3 +115,31 @@ test('on a fresh embedded data directory it starts, prints the demo tokens, answ
     fs.rmSync(dataParent, { recursive: true, force: true });
   }
 });
+
+test('SIGTERM during start-up is kept until the service is up, then it stops in order: exit 0, the embedded server stopped', async () => {
+  const dataParent = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-start-'));
+  fs.chmodSync(dataParent, 0o755);
+  const pgPort = 30_000 + Math.floor(Math.random() * 10_000);
+  const run = startService({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    EMBEDDED_PG_DIR: path.join(dataParent, 'pg'),
+    EMBEDDED_PG_PORT: String(pgPort),
+  });
+  try {
+    // The service has claimed the signals once it says it starts its database (initdb follows).
+    await waitFor(() => run.output().includes('starting embedded PostgreSQL'), 30_000);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('stopping as soon as start-up is done');
+    expect(run.output()).toMatch(/listening on http:\/\/localhost:\d+[\s\S]*"msg":"stopped"/);
+    await new Promise<void>((resolve, reject) => {
+      const probe = net.createServer().once('error', reject);
+      probe.listen(pgPort, '127.0.0.1', () => probe.close(() => resolve()));
+    });
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    fs.rmSync(dataParent, { recursive: true, force: true });
+  }
+});
