@@ -36,9 +36,6 @@ export async function announceForecastOverruns(
         [forecast.budgetId, day, forecast.runOutDate],
       );
       if ((armed.rowCount ?? 0) === 0) continue;
-      const budget = await trx('budgets')
-        .where({ id: forecast.budgetId })
-        .first(trx.raw('rtrim(currency) as currency'));
       const recorded = await recordPeriodicEvent(trx, {
         type: 'budget.forecast_overrun',
         accountId: forecast.accountId,
@@ -48,7 +45,7 @@ export async function announceForecastOverruns(
           allocated: forecast.allocated.toFixed(2),
           projected: forecast.projected.toFixed(2),
           runOutDate: forecast.runOutDate,
-          currency: budget.currency,
+          currency: forecast.currency,
           explanation: forecast.explanation,
         },
         dedupeKey: `budget.forecast_overrun:${forecast.budgetId}:${day}`,

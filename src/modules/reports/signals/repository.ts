@@ -96,6 +96,7 @@ export async function fairnessInputs(
 export type BurnRow = {
   budgetId: string;
   accountId: string;
+  currency: string;
   allocated: Decimal;
   reserved: Decimal;
   opening: Decimal;
@@ -111,7 +112,7 @@ export async function burnInputs(
   accountId: string | null = null,
 ): Promise<BurnRow[]> {
   const result = await db.raw(
-    `select b.id, b.account_id,
+    `select b.id, b.account_id, rtrim(b.currency) as currency,
             coalesce(sum(e.allocated_delta), 0) as allocated_amount, coalesce(sum(e.reserved_delta), 0) as reserved_amount,
             coalesce(sum(e.spent_delta) filter (where e.kind = 'OPENING'), 0) as opening,
             coalesce(sum(e.spent_delta) filter (where e.kind = 'SPEND'), 0) as delivered
@@ -127,6 +128,7 @@ export async function burnInputs(
   return (result.rows as any[]).map((row) => ({
     budgetId: row.id,
     accountId: row.account_id,
+    currency: row.currency,
     allocated: fromDatabase(row.allocated_amount),
     reserved: fromDatabase(row.reserved_amount),
     opening: fromDatabase(row.opening),
