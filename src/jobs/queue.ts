@@ -98,12 +98,10 @@ function scheduleNext(
 
 function recurringTask(deps: Deps, instanceId: string, recurring: Recurring): Task {
   return async (_payload, helpers) => {
-    try {
-      await recorded(deps, instanceId, recurring.task, recurring.work, false);
-    } finally {
-      // The next run, set when this one ends: a killed run is released and runs again instead.
-      await scheduleNext(helpers, recurring, 'replace');
-    }
+    // Never throws (a failure is recorded): the next run is set when this one ends, and a run
+    // killed midway is released and runs again instead.
+    await recorded(deps, instanceId, recurring.task, recurring.work, false);
+    await scheduleNext(helpers, recurring, 'replace');
   };
 }
 
