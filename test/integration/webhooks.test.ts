@@ -101,8 +101,8 @@ beforeAll(async () => {
     config: queueConfig,
     logger: pino({ level: 'silent' }),
   });
+  world.beforeDrop(() => queue.stop());
 });
-afterAll(async () => queue?.stop());
 // Each test's endpoints stop receiving when it ends: the next test's events are its own.
 afterEach(async () => {
   await world.database
