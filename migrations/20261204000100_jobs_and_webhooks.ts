@@ -107,10 +107,12 @@ export async function up(knex: Knex): Promise<void> {
       unique (delivery_id, attempt)
     );
 
-    -- The job that delivers one delivery (its id as text: bigint ids stay exact in JSON).
-    create function enqueue_webhook_delivery(p_delivery_id bigint) returns void language sql as $$
+    -- The job that attempts one delivery at p_run_at (its id as text: bigint ids stay exact in
+    -- JSON); its key replaces a job of that delivery still waiting, so each has one at a time.
+    create function enqueue_webhook_delivery(p_delivery_id bigint, p_run_at timestamptz default now())
+      returns void language sql as $$
       select graphile_worker.add_job('deliver_webhook', json_build_object('deliveryId', p_delivery_id::text),
-        job_key := 'webhook-delivery:' || p_delivery_id)
+        run_at := p_run_at, job_key := 'webhook-delivery:' || p_delivery_id, job_key_mode := 'replace')
     $$;
 
     create function event_webhook_deliveries() returns trigger language plpgsql as $$
@@ -136,7 +138,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
     drop trigger events_webhook_deliveries on events;
-    drop function event_webhook_deliveries(), enqueue_webhook_delivery(bigint);
+    drop function event_webhook_deliveries(), enqueue_webhook_delivery(bigint, timestamptz);
     drop table webhook_attempts, webhook_deliveries, webhook_endpoints, budget_forecast_alerts;
     delete from events where type in ('budget.forecast_overrun', 'reservation.expiring', 'fiscal_year.closing');
     drop index events_dedupe_key;

@@ -241,11 +241,7 @@ export async function updateDelivery(
   await db('webhook_deliveries').where({ id }).update(change);
 }
 
-/** The delivery's next attempt as a job at `runAt` (its key replaces any job still waiting). */
+/** The delivery's next attempt as a job at `runAt` (the same function the events trigger calls). */
 export async function scheduleDeliveryJob(db: Queryable, deliveryId: string, runAt: Date): Promise<void> {
-  await db.raw(
-    `select graphile_worker.add_job('deliver_webhook', json_build_object('deliveryId', ?::text),
-       run_at := ?, job_key := 'webhook-delivery:' || ?, job_key_mode := 'replace')`,
-    [deliveryId, runAt, deliveryId],
-  );
+  await db.raw('select enqueue_webhook_delivery(?, ?)', [deliveryId, runAt]);
 }
