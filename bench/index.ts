@@ -176,6 +176,8 @@ async function startServer(url: string): Promise<{ child: ChildProcess; port: nu
       DB_POOL_MAX: '20',
       NODE_ENV: 'production',
       GRAPHIQL: 'false',
+      // The bench measures the API: a fresh clone has no built console, and needs none here.
+      CONSOLE: 'off',
     },
     stdio: ['ignore', log, log],
   });
