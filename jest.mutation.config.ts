@@ -26,6 +26,8 @@ const config: Config = {
     '<rootDir>/test/integration/budget-edges.test.ts',
     '<rootDir>/test/integration/overrun-policy.test.ts',
     '<rootDir>/test/integration/book-in-one-call.test.ts',
+    '<rootDir>/test/integration/book-batch.test.ts',
+    '<rootDir>/test/unit/keyed-batches.test.ts',
     '<rootDir>/test/integration/change-in-one-call.test.ts',
     '<rootDir>/test/integration/lock-modes.test.ts',
     '<rootDir>/test/integration/fiscal-year-close.test.ts',
