@@ -8,9 +8,7 @@
 import crypto from 'node:crypto';
 import fc from 'fast-check';
 import type { Database } from '../../src/db/knex';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { createStandardUsers } from '../support/factories';
-import { createOrg, type Org } from '../support/org';
+import { moneyWorld } from '../support/money-world';
 import { mostly } from '../support/one-call';
 import {
   actorOf,
@@ -29,29 +27,22 @@ import { Decimal } from '../../src/shared/money';
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261207);
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 40);
 
-let database: TestDatabase;
-let users: Awaited<ReturnType<typeof createStandardUsers>>;
-let org: Org;
+const world = moneyWorld({ poolMax: 10 });
 let services: Record<'zero' | 'cent' | 'mid' | 'large', string>;
 
 beforeAll(async () => {
-  database = await createTestDatabase({ poolMax: 10 });
-  users = await createStandardUsers(database.db);
-  org = await createOrg(database.db, users);
-  const admin = actorOf(users.admin);
+  const admin = actorOf(world.users.admin);
+  const db = world.database.db;
   services = {
-    zero: (await createFreeService(database.db, admin, '0.00')).id,
-    cent: (await createFreeService(database.db, admin, '0.01')).id,
-    mid: (await createFreeService(database.db, admin, '250.00')).id,
-    large: (await createFreeService(database.db, admin, '1000.00')).id,
+    zero: (await createFreeService(db, admin, '0.00')).id,
+    cent: (await createFreeService(db, admin, '0.01')).id,
+    mid: (await createFreeService(db, admin, '250.00')).id,
+    large: (await createFreeService(db, admin, '1000.00')).id,
   };
 });
-afterAll(async () => {
-  expect(await ledgerMismatches(database.db)).toEqual([]);
-  await database.drop();
-});
 
-const finance = () => actorOf(users.finance);
+const finance = () => actorOf(world.users.finance);
+const csmOfTheAccounts = () => actorOf(world.users.csm, world.org.csm.id);
 
 /** Holds the budget row (as a booking would) until `release`; answers once it is held. */
 async function holdBudget(db: Database, budgetId: string) {
@@ -121,9 +112,9 @@ const scenario = fc.record({
 type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
 
 function callerOf(r: Request): Actor {
-  if (r.caller === 'admin') return actorOf(users.admin);
-  if (r.caller === 'itsCsm') return actorOf(users.csm, org.csm.id);
-  return actorOf(users.otherCsm, org.otherCsm.id);
+  if (r.caller === 'admin') return actorOf(world.users.admin);
+  if (r.caller === 'itsCsm') return csmOfTheAccounts();
+  return actorOf(world.users.otherCsm, world.org.otherCsm.id);
 }
 
 /** The scenario's inputs for one account: keys are drawn once per account, reused as drawn. */
@@ -135,7 +126,7 @@ function inputsOf(s: Scenario, accountId: string): BookInput[] {
       accountId,
       serviceId: services[r.service],
       plannedDate: inDays(3),
-      personIds: { none: [], expert: [org.expertPerson.id], sales: [org.salesRep.id] }[r.people],
+      personIds: { none: [], expert: [world.org.expertPerson.id], sales: [world.org.salesRep.id] }[r.people],
       notes: r.notes,
       requestException: r.exception,
       exceptionReason: r.exception ? 'strategic renewal' : null,
@@ -251,11 +242,11 @@ test('a group books what the same requests one after another book, and writes th
   let groupedBookings = 0;
   await fc.assert(
     fc.asyncProperty(scenario, async (s) => {
-      await database.db('overrun_policies').where({ tier: s.tier }).delete();
-      await database.db('overrun_policies').insert({ tier: s.tier, policy: s.policy });
+      await world.database.db('overrun_policies').where({ tier: s.tier }).delete();
+      await world.database.db('overrun_policies').insert({ tier: s.tier, policy: s.policy });
       const callers = callersOf(s);
       const run = async (grouped: boolean) => {
-        const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), {
+        const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance(), {
           amount: s.allocated,
           tier: s.tier,
         });
@@ -263,41 +254,46 @@ test('a group books what the same requests one after another book, and writes th
         const book = (index: number) =>
           outcomeOf(() =>
             bookFreeService(
-              { ...contextFor(database.db, callers[index]!), requestId: `request-${index}` },
+              { ...contextFor(world.database.db, callers[index]!), requestId: `request-${index}` },
               inputs[index]!,
             ),
           );
         let outcomes: unknown[];
         if (grouped) {
-          outcomes = await asOneGroup(database.db, budget.id, () => inputs.map((_, index) => book(index)));
+          outcomes = await asOneGroup(world.database.db, budget.id, () =>
+            inputs.map((_, index) => book(index)),
+          );
         } else {
           outcomes = [];
           for (let index = 0; index < inputs.length; index += 1) outcomes.push(await book(index));
         }
         const keys = inputs.map((input) => input.idempotencyKey);
-        return { account, seen: await seen(database.db, account.id, budget.id, outcomes, keys) };
+        return { account, seen: await seen(world.database.db, account.id, budget.id, outcomes, keys) };
       };
       const oneByOne = await run(false);
       const grouped = await run(true);
       expect(grouped.seen).toEqual(oneByOne.seen);
       const written = grouped.seen.bookings.length;
       if (written > 1)
-        groupedBookings += written - ((await transactionsOf(database.db, grouped.account.id)) - 1);
+        groupedBookings += written - ((await transactionsOf(world.database.db, grouped.account.id)) - 1);
     }),
     { seed: SEED, numRuns: RUNS },
   );
   // The groups really formed: many bookings were written by a transaction that wrote others too.
   expect(groupedBookings).toBeGreaterThanOrEqual(RUNS);
+  expect(await ledgerMismatches(world.database.db)).toEqual([]);
 });
 
 test('200 concurrent bookings on one budget go in groups, and exactly as many as fit are booked', async () => {
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '10000.00' });
-  const service = await createFreeService(database.db, actorOf(users.admin), '70.00');
-  const csm = actorOf(users.csm, org.csm.id);
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance(), {
+    amount: '10000.00',
+  });
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '70.00');
+  const csm = csmOfTheAccounts();
   const outcomes = await Promise.all(
     Array.from({ length: 200 }, () =>
       outcomeOf(() =>
-        bookFreeService(contextFor(database.db, csm), {
+        bookFreeService(contextFor(world.database.db, csm), {
           accountId: account.id,
           serviceId: service.id,
           plannedDate: inDays(3),
@@ -307,33 +303,40 @@ test('200 concurrent bookings on one budget go in groups, and exactly as many as
     ),
   );
   expect(outcomes.filter((o) => 'booked' in o)).toHaveLength(142); // floor(10000 / 70)
-  expect((await database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe('60.00');
+  expect((await world.database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe(
+    '60.00',
+  );
   // 142 bookings in far fewer transactions: at most 32 a group, so at least 5.
-  const transactions = await transactionsOf(database.db, account.id);
+  const transactions = await transactionsOf(world.database.db, account.id);
   expect(transactions).toBeLessThan(142 / 4);
   expect(transactions).toBeGreaterThanOrEqual(5);
   // One RESERVE entry and one audit row per booking, none for the refused.
   const count = async (query: Promise<{ n: string }[]>) => Number((await query)[0]!.n);
   expect(
     await count(
-      database.db('ledger_entries').where({ budget_id: budget.id, kind: 'RESERVE' }).count('* as n'),
+      world.database.db('ledger_entries').where({ budget_id: budget.id, kind: 'RESERVE' }).count('* as n'),
     ),
   ).toBe(142);
   expect(
     await count(
-      database.db('audit_log').where({ account_id: account.id, action: 'booking.book' }).count('* as n'),
+      world.database
+        .db('audit_log')
+        .where({ account_id: account.id, action: 'booking.book' })
+        .count('* as n'),
     ),
   ).toBe(142);
-  expect(await ledgerMismatches(database.db, budget.id)).toEqual([]);
+  expect(await ledgerMismatches(world.database.db, budget.id)).toEqual([]);
 });
 
 test('a request that fails inside a group fails alone: the group is made again item by item', async () => {
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000.00' });
-  const service = await createFreeService(database.db, actorOf(users.admin), '10.00');
-  const csm = actorOf(users.csm, org.csm.id);
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance(), {
+    amount: '1000.00',
+  });
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '10.00');
+  const csm = csmOfTheAccounts();
   const tag = crypto.randomBytes(4).toString('hex');
   // Fault injection: the booking noted as poisoned fails as its RESERVE entry is written.
-  await database.db.raw(`
+  await world.database.db.raw(`
     create function poison_${tag}() returns trigger language plpgsql as $$
     begin
       if exists (select 1 from bookings where id = new.booking_id and notes = 'poison') then
@@ -344,9 +347,9 @@ test('a request that fails inside a group fails alone: the group is made again i
     create trigger poison_${tag} before insert on ledger_entries for each row execute function poison_${tag}();`);
   try {
     const notes = ['first', 'a', 'b', 'poison', 'c', 'd'];
-    const answers = await asOneGroup(database.db, budget.id, () =>
+    const answers = await asOneGroup(world.database.db, budget.id, () =>
       notes.map((note) =>
-        bookFreeService(contextFor(database.db, csm), {
+        bookFreeService(contextFor(world.database.db, csm), {
           accountId: account.id,
           serviceId: service.id,
           plannedDate: inDays(3),
@@ -366,21 +369,27 @@ test('a request that fails inside a group fails alone: the group is made again i
       'booked',
       'booked',
     ]);
-    const rows = await database.db('bookings').where({ account_id: account.id }).pluck('notes');
+    const rows = await world.database.db('bookings').where({ account_id: account.id }).pluck('notes');
     expect(rows.sort()).toEqual(['a', 'b', 'c', 'd', 'first']);
     // The failed group left nothing: each of its four was written again by a transaction of its own.
-    expect(await transactionsOf(database.db, account.id)).toBe(5);
-    expect((await database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe('950.00');
-    expect(await ledgerMismatches(database.db, budget.id)).toEqual([]);
+    expect(await transactionsOf(world.database.db, account.id)).toBe(5);
+    expect((await world.database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe(
+      '950.00',
+    );
+    expect(await ledgerMismatches(world.database.db, budget.id)).toEqual([]);
   } finally {
-    await database.db.raw(`drop trigger poison_${tag} on ledger_entries; drop function poison_${tag}();`);
+    await world.database.db.raw(
+      `drop trigger poison_${tag} on ledger_entries; drop function poison_${tag}();`,
+    );
   }
 });
 
 test('one key twice in a group: the same input replays the booking, another input is a conflict', async () => {
-  const { account, budget } = await keyAccountWithBudget(database.db, org, finance(), { amount: '1000.00' });
-  const service = await createFreeService(database.db, actorOf(users.admin), '10.00');
-  const csm = actorOf(users.csm, org.csm.id);
+  const { account, budget } = await keyAccountWithBudget(world.database.db, world.org, finance(), {
+    amount: '1000.00',
+  });
+  const service = await createFreeService(world.database.db, actorOf(world.users.admin), '10.00');
+  const csm = csmOfTheAccounts();
   const shared = key();
   const input = (notes: string, idempotencyKey: string): BookInput => ({
     accountId: account.id,
@@ -389,16 +398,20 @@ test('one key twice in a group: the same input replays the booking, another inpu
     notes,
     idempotencyKey,
   });
-  const [first, booked, replayed, conflict] = await asOneGroup(database.db, budget.id, () =>
+  const [first, booked, replayed, conflict] = await asOneGroup(world.database.db, budget.id, () =>
     [input('first', key()), input('a', shared), input('a', shared), input('b', shared)].map((what) =>
-      outcomeOf(() => bookFreeService(contextFor(database.db, csm), what)),
+      outcomeOf(() => bookFreeService(contextFor(world.database.db, csm), what)),
     ),
   );
   expect(first).toHaveProperty('booked');
   expect(booked).toHaveProperty('booked');
   expect(replayed).toEqual(booked);
   expect(conflict).toMatchObject({ error: 'IdempotencyConflictError', field: 'input.idempotencyKey' });
-  expect(await database.db('bookings').where({ account_id: account.id }).pluck('notes')).toHaveLength(2);
-  expect((await database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe('980.00');
-  expect(await transactionsOf(database.db, account.id)).toBe(2);
+  expect(await world.database.db('bookings').where({ account_id: account.id }).pluck('notes')).toHaveLength(
+    2,
+  );
+  expect((await world.database.db('budgets').where({ id: budget.id }).first()).remaining_amount).toBe(
+    '980.00',
+  );
+  expect(await transactionsOf(world.database.db, account.id)).toBe(2);
 });
