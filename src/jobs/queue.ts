@@ -67,6 +67,24 @@ async function recorded(
   if (failure !== null && retry) throw failure;
 }
 
+const isStartup = (payload: unknown) =>
+  typeof payload === 'object' && payload !== null && (payload as { startup?: unknown }).startup === true;
+
+/**
+ * The start-up daily checks, run unless some instance ran them this hour. The look and the run
+ * share one advisory lock, so instances that start together run them once: a second start-up job
+ * waits for the first, then finds its recorded run. (Looked for when the job was added, an
+ * instance could look before the first run was recorded and add after its job was removed: two
+ * runs, seen once in CI.)
+ */
+async function startupDailyChecks(deps: Deps, instanceId: string, work: () => Promise<JobDetail>) {
+  await deps.db.transaction(async (trx) => {
+    await trx.raw(`select pg_advisory_xact_lock(hashtextextended('startup:daily_checks', 0))`);
+    if (await ranWithin(trx, 'daily_checks', 60)) return;
+    await recorded(deps, instanceId, 'daily_checks', work, true);
+  });
+}
+
 /** Whether a task ran (to the end) within the last `minutes`, on any instance. */
 async function ranWithin(db: Database, task: string, minutes: number): Promise<boolean> {
   const row = await db('job_runs')
@@ -147,7 +165,10 @@ function tasksOf(deps: Deps, instanceId: string, recurring: Recurring[]): Record
         async () => ({ released: (await releaseDeadWorkers(db)).length }),
         true,
       ),
-    daily_checks: () => recorded(deps, instanceId, 'daily_checks', () => runDailyChecks(dailyContext), true),
+    daily_checks: (payload) =>
+      isStartup(payload)
+        ? startupDailyChecks(deps, instanceId, () => runDailyChecks(dailyContext))
+        : recorded(deps, instanceId, 'daily_checks', () => runDailyChecks(dailyContext), true),
     prune_history: () =>
       recorded(
         deps,
@@ -208,11 +229,14 @@ export async function startJobQueue(deps: Deps): Promise<JobQueue> {
     await pgPool.end().catch(() => undefined);
     throw error;
   }
-  // The daily checks once at start too (a service started mid-day does not wait for the hour)
-  // unless some instance ran them this hour; and each recurring task's job unless another
-  // instance already keeps it scheduled.
-  if (!(await ranWithin(db, 'daily_checks', 60)))
-    await runner.addJob('daily_checks', {}, { jobKey: 'startup:daily_checks', jobKeyMode: 'unsafe_dedupe' });
+  // The daily checks once at start too (a service started mid-day does not wait for the hour);
+  // the job itself skips them when some instance ran them this hour (startupDailyChecks). And
+  // each recurring task's job unless another instance already keeps it scheduled.
+  await runner.addJob(
+    'daily_checks',
+    { startup: true },
+    { jobKey: 'startup:daily_checks', jobKeyMode: 'unsafe_dedupe' },
+  );
   for (const item of recurring) await scheduleNext(runner, item, 'preserve_run_at');
 
   return {

@@ -75,6 +75,29 @@ test('two instances run each periodic task once per period, never overlapping', 
   expect(await database.db('worker_liveness')).toEqual([]);
 }, 60_000);
 
+test('a service started after the daily checks ran this hour does not run them again', async () => {
+  // The first test's instances ran them at start; one more instance now finds that run.
+  const before = await database.db('job_runs').where({ task: 'daily_checks' });
+  expect(before.length).toBeGreaterThanOrEqual(1);
+  const started = Date.now();
+  const server = await startServerProcess({ databaseUrl: database.url, env: { JOB_POLL_INTERVAL_MS: '50' } });
+  servers.push(server);
+  // Its start-up job is taken and done (a job leaves graphile's table when it is done).
+  await until(async () => {
+    const waiting = await database
+      .db('graphile_worker._private_jobs')
+      .where({ key: 'startup:daily_checks' })
+      .first('id');
+    return waiting === undefined;
+  });
+  await server.stop();
+  const hour = 3_600_000;
+  const boundaries = Math.floor(Date.now() / hour) - Math.floor(started / hour);
+  expect(await database.db('job_runs').where({ task: 'daily_checks' })).toHaveLength(
+    before.length + boundaries,
+  );
+}, 60_000);
+
 test('kill -9 during a delivery loses nothing: after a restart the event is delivered, signed', async () => {
   const users = await createStandardUsers(database.db);
   const org = await createOrg(database.db, users);
