@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { refusal } from '../support/refusal';
+import { lockWaiters } from '../support/locks';
 import { createStandardUsers } from '../support/factories';
 import { createOrg, type Org } from '../support/org';
 import {
@@ -619,18 +620,6 @@ describe('row locks between transactions of one process', () => {
     }
   });
 
-  /** Waits until `count` transactions of this test's database wait for a lock. */
-  async function lockWaiters(count: number): Promise<void> {
-    for (let poll = 0; poll < 1000; poll += 1) {
-      const { rows } = await database.db.raw(
-        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      if ((rows as { n: number }[])[0]!.n >= count) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`${count} transactions never waited for a lock at once`);
-  }
-
   test('the expiry sweep reads the budget under its lock: a booking that took the lock first is kept (the order forced)', async () => {
     const { budget, input } = await setUp('200.00', '60.00');
     touched.push(budget.id);
@@ -640,9 +629,9 @@ describe('row locks between transactions of one process', () => {
     const blocker = await database.db.transaction();
     await blocker('budgets').where({ id: budget.id }).forUpdate().first();
     const booking = refusal(() => bookFreeService(csm(), input()));
-    await lockWaiters(1);
+    await lockWaiters(database.db, 1);
     const sweep = refusal(() => expireLapsedBookings(admin()));
-    await lockWaiters(2);
+    await lockWaiters(database.db, 2);
     await blocker.commit();
     expect(await Promise.all([booking, sweep])).toEqual(['done', 'done']);
     // A sweep that read the budget before the booking committed would write its stale totals back.
