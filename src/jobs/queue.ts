@@ -77,11 +77,11 @@ const isStartup = (payload: unknown) =>
  * instance could look before the first run was recorded and add after its job was removed: two
  * runs, seen once in CI.)
  */
-async function startupDailyChecks(deps: Deps, instanceId: string, work: () => Promise<JobDetail>) {
-  await deps.db.transaction(async (trx) => {
+async function startupDailyChecks(db: Database, dailyChecks: () => Promise<void>) {
+  await db.transaction(async (trx) => {
     await trx.raw(`select pg_advisory_xact_lock(hashtextextended('startup:daily_checks', 0))`);
     if (await ranWithin(trx, 'daily_checks', 60)) return;
-    await recorded(deps, instanceId, 'daily_checks', work, true);
+    await dailyChecks();
   });
 }
 
@@ -156,6 +156,8 @@ function recurringWork(deps: Deps): Recurring[] {
 function tasksOf(deps: Deps, instanceId: string, recurring: Recurring[]): Record<string, Task> {
   const { db, config, logger } = deps;
   const dailyContext = { db, config, fiscalCalendar: config.fiscal };
+  const dailyChecks = () =>
+    recorded(deps, instanceId, 'daily_checks', () => runDailyChecks(dailyContext), true);
   const taskList: Record<string, Task> = {
     release_dead_workers: () =>
       recorded(
@@ -165,10 +167,7 @@ function tasksOf(deps: Deps, instanceId: string, recurring: Recurring[]): Record
         async () => ({ released: (await releaseDeadWorkers(db)).length }),
         true,
       ),
-    daily_checks: (payload) =>
-      isStartup(payload)
-        ? startupDailyChecks(deps, instanceId, () => runDailyChecks(dailyContext))
-        : recorded(deps, instanceId, 'daily_checks', () => runDailyChecks(dailyContext), true),
+    daily_checks: (payload) => (isStartup(payload) ? startupDailyChecks(db, dailyChecks) : dailyChecks()),
     prune_history: () =>
       recorded(
         deps,
