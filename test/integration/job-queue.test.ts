@@ -34,6 +34,12 @@ async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs =
   }
 }
 
+/** How many hour boundaries passed since `since` (the daily checks' cron runs at minute 0). */
+const hourBoundariesSince = (since: number) => {
+  const hour = 3_600_000;
+  return Math.floor(Date.now() / hour) - Math.floor(since / hour);
+};
+
 type Run = { instance_id: string; started_at: Date; finished_at: Date };
 
 /** Each run starts after the one before it ended plus the period (a little slack for clocks). */
@@ -68,9 +74,9 @@ test('two instances run each periodic task once per period, never overlapping', 
   }
   // The daily checks: once at start for both instances, and once more per hour boundary the
   // test crossed (graphile cron at minute 0, taken by one instance).
-  const hour = 3_600_000;
-  const boundaries = Math.floor(Date.now() / hour) - Math.floor(startedAt / hour);
-  expect(await database.db('job_runs').where({ task: 'daily_checks' })).toHaveLength(1 + boundaries);
+  expect(await database.db('job_runs').where({ task: 'daily_checks' })).toHaveLength(
+    1 + hourBoundariesSince(startedAt),
+  );
   // A graceful stop takes each instance's workers off the liveness list.
   expect(await database.db('worker_liveness')).toEqual([]);
 }, 60_000);
@@ -91,10 +97,8 @@ test('a service started after the daily checks ran this hour does not run them a
     return waiting === undefined;
   });
   await server.stop();
-  const hour = 3_600_000;
-  const boundaries = Math.floor(Date.now() / hour) - Math.floor(started / hour);
   expect(await database.db('job_runs').where({ task: 'daily_checks' })).toHaveLength(
-    before.length + boundaries,
+    before.length + hourBoundariesSince(started),
   );
 }, 60_000);
 
